@@ -1,0 +1,294 @@
+//! Turns raw arguments and config into a resolved run, runs the pipeline, owns progress bars.
+
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Instant;
+
+use indicatif::{ProgressBar, ProgressStyle};
+use rayon::prelude::*;
+
+use crate::checks::{engine, plan};
+use crate::cli::{AuditArgs, Color, FailOn, Format};
+use crate::config::rule_pack::load_user_pack;
+use crate::config::workspace::parse_iso_date;
+use crate::config::{RuleSpec, TableConfig, WorkspaceConfig};
+use crate::dataset::{self, Dataset};
+use crate::error::{Error, Result, usage, usage_help};
+use crate::findings::Outcome;
+use crate::report::build::GateSettings;
+use crate::report::model::Timings;
+use crate::report::{self, AuditReport};
+use crate::source::{self, ReadOptions};
+use crate::{builtin, score};
+
+/// Resolves PATH / --config into a workspace: a folder with crmaudit.toml, a config file, or one
+/// CSV file audited with everything inferred.
+pub fn load_workspace(path: Option<&Path>, config: Option<&Path>) -> Result<WorkspaceConfig> {
+    if let Some(config) = config {
+        if !config.is_file() {
+            return Err(usage(format!(
+                "config file {} does not exist",
+                config.display()
+            )));
+        }
+        return WorkspaceConfig::load(config);
+    }
+    let path = path.unwrap_or(Path::new("."));
+    if path.is_dir() {
+        let config = path.join("crmaudit.toml");
+        if !config.is_file() {
+            return Err(usage_help(
+                format!("folder {} has no crmaudit.toml", path.display()),
+                format!(
+                    "run `crmaudit init {}` to write one, or pass a CSV file to audit it on its own",
+                    path.display()
+                ),
+            ));
+        }
+        return WorkspaceConfig::load(&config);
+    }
+    if !path.exists() {
+        return Err(usage(format!("{} does not exist", path.display())));
+    }
+    if path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("toml"))
+    {
+        return WorkspaceConfig::load(path);
+    }
+    Ok(single_file_workspace(path))
+}
+
+fn single_file_workspace(path: &Path) -> WorkspaceConfig {
+    let name = path
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "table".into());
+    WorkspaceConfig {
+        source: None,
+        name: None,
+        as_of: None,
+        default_region: None,
+        tables: vec![TableConfig {
+            name,
+            path: path.to_path_buf(),
+            path_span: 0..0,
+            kind: None,
+            preset: None,
+            id: None,
+            date_order: None,
+            default_region: None,
+            number_locale: None,
+            encoding: Default::default(),
+            delimiter: None,
+            excel_serial_dates: false,
+            columns: Vec::new(),
+        }],
+        rule_packs: Vec::new(),
+        default_rules: true,
+        rule_overrides: Default::default(),
+    }
+}
+
+fn today_utc() -> jiff::civil::Date {
+    jiff::Timestamp::now()
+        .to_zoned_datetime(jiff::tz::TimeZone::UTC)
+        .date()
+}
+
+/// Everything an audit needs, resolved and validated.
+pub struct AuditPlan {
+    pub workspace: WorkspaceConfig,
+    pub as_of: jiff::civil::Date,
+    pub extra_packs: Vec<PathBuf>,
+    pub strict_encoding: bool,
+    pub gate: GateSettings,
+    pub progress: bool,
+}
+
+impl AuditPlan {
+    pub fn from_args(args: &AuditArgs) -> Result<AuditPlan> {
+        let mut workspace = load_workspace(args.path.as_deref(), args.config.as_deref())?;
+        if let Some(region) = &args.default_region {
+            let code = crate::normalize::country::country_code(region)
+                .filter(|_| region.len() == 2)
+                .ok_or_else(|| {
+                    usage(format!(
+                        "--default-region `{region}` is not a two-letter ISO region code"
+                    ))
+                })?;
+            for table in &mut workspace.tables {
+                table.default_region = Some(code.to_string());
+            }
+        }
+        let as_of = match &args.as_of {
+            Some(text) => parse_iso_date(text).ok_or_else(|| {
+                usage(format!(
+                    "--as-of `{text}` is not a date (expected YYYY-MM-DD)"
+                ))
+            })?,
+            None => workspace.as_of.unwrap_or_else(today_utc),
+        };
+        if let Some(score) = args.fail_under
+            && !(0.0..=100.0).contains(&score)
+        {
+            return Err(usage(format!(
+                "--fail-under {score} is not a score between 0 and 100"
+            )));
+        }
+        Ok(AuditPlan {
+            workspace,
+            as_of,
+            extra_packs: args.rule_packs.clone(),
+            strict_encoding: args.strict_encoding,
+            gate: GateSettings {
+                fail_on: match args.fail_on {
+                    FailOn::Warn => Outcome::Warn,
+                    FailOn::Fail => Outcome::Fail,
+                },
+                fail_under: args.fail_under,
+            },
+            progress: !args.no_progress && !args.quiet && std::io::stderr().is_terminal(),
+        })
+    }
+}
+
+/// The rule specs of a run: built-in packs (unless disabled), then the user's.
+pub fn rule_specs(plan: &AuditPlan) -> Result<Vec<Arc<RuleSpec>>> {
+    let mut specs: Vec<Arc<RuleSpec>> = Vec::new();
+    if plan.workspace.default_rules {
+        specs.extend(builtin::default_rules().iter().cloned());
+    }
+    for pack in &plan.workspace.rule_packs {
+        if !pack.value.is_file() {
+            return Err(plan.workspace.error_at(
+                pack.span.clone(),
+                format!("rule pack {} does not exist", pack.value.display()),
+                "no such file",
+                Some("rule_packs paths are relative to the folder of crmaudit.toml".into()),
+            ));
+        }
+        specs.extend(load_user_pack(&pack.value)?.into_iter().map(Arc::new));
+    }
+    for pack in &plan.extra_packs {
+        if !pack.is_file() {
+            return Err(usage(format!(
+                "rule pack {} does not exist",
+                pack.display()
+            )));
+        }
+        specs.extend(load_user_pack(pack)?.into_iter().map(Arc::new));
+    }
+    Ok(specs)
+}
+
+/// Reads every table (in parallel, each file once) and maps it.
+pub fn load_dataset(plan: &AuditPlan) -> Result<Dataset> {
+    let ws = &plan.workspace;
+    let tables = ws
+        .tables
+        .par_iter()
+        .map(|cfg| {
+            let options = ReadOptions {
+                encoding: cfg.encoding,
+                delimiter: cfg.delimiter,
+                strict_encoding: plan.strict_encoding,
+            };
+            let raw = source::read_table(&cfg.path, &options).map_err(Error::from)?;
+            dataset::bind(raw, cfg, ws)
+        })
+        .collect::<Result<Vec<_>>>()?;
+    Ok(Dataset {
+        tables,
+        as_of: plan.as_of,
+    })
+}
+
+/// The whole audit: read → checks → scores → report.
+pub fn run_audit(plan: &AuditPlan) -> Result<AuditReport> {
+    let start = Instant::now();
+    let specs = rule_specs(plan)?;
+    let dataset = load_dataset(plan)?;
+    let read_ms = start.elapsed().as_millis() as u64;
+    let rules = plan::bind(&specs, &dataset, &plan.workspace.rule_overrides)?;
+
+    let checks_start = Instant::now();
+    let bar = if plan.progress {
+        let bar = ProgressBar::new(rules.len() as u64);
+        bar.set_style(
+            ProgressStyle::with_template("{spinner} checks {bar:30} {pos}/{len} rules {elapsed}")
+                .expect("static template"),
+        );
+        bar
+    } else {
+        ProgressBar::hidden()
+    };
+    let output = engine::run(&dataset, &rules, &|| bar.inc(1));
+    bar.finish_and_clear();
+    let (tables, overall) = score::score(&dataset, &output.outcomes);
+    let checks_ms = checks_start.elapsed().as_millis() as u64;
+    Ok(report::build::build(
+        &dataset,
+        output,
+        tables,
+        overall,
+        plan.gate,
+        Timings {
+            read_ms,
+            checks_ms,
+            total_ms: start.elapsed().as_millis() as u64,
+        },
+    ))
+}
+
+pub fn use_color(choice: Color) -> bool {
+    match choice {
+        Color::Always => true,
+        Color::Never => false,
+        Color::Auto => {
+            std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+                && std::io::stdout().is_terminal()
+        }
+    }
+}
+
+/// `crmaudit audit`: returns whether the gate passed.
+pub fn audit(args: &AuditArgs) -> Result<bool> {
+    if let Some(threads) = args.threads {
+        // Only fails if a pool exists already, which cannot happen this early in `main`.
+        let _ = rayon::ThreadPoolBuilder::new()
+            .num_threads(threads.max(1))
+            .build_global();
+    }
+    let plan = AuditPlan::from_args(args)?;
+    let report = run_audit(&plan)?;
+    if let Some(dir) = &args.out {
+        report::write_outputs(&report, dir)?;
+    }
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::new(stdout.lock());
+    let written = match args.format {
+        Format::Json => report::json::write(&report, &mut out),
+        Format::Text => report::text::write(
+            &report,
+            &report::text::TextOptions {
+                color: use_color(args.color),
+                quiet: args.quiet,
+                out_dir: args.out.as_ref().map(|d| d.display().to_string()),
+            },
+            &mut out,
+        ),
+    };
+    // A closed pipe (`| head`) is not a failure of the audit.
+    match written.and_then(|_| out.flush()) {
+        Err(err) if err.kind() != std::io::ErrorKind::BrokenPipe => {
+            return Err(Error::Output {
+                path: "stdout".into(),
+                source: err,
+            });
+        }
+        _ => {}
+    }
+    Ok(report.gate.passed)
+}

@@ -1,0 +1,199 @@
+//! Per-column memo of normalised values, shared by every rule of a run.
+//!
+//! Real columns repeat values (statuses, countries, dates, company domains), and several rules
+//! read the same parse (four date rules, uniqueness and validity on emails). So each column is
+//! reduced to its distinct values once, each distinct value is parsed once (in parallel), and
+//! rules look results up by record. Everything is computed lazily, on first use, behind OnceLock:
+//! a column no rule reads costs nothing.
+
+use std::sync::OnceLock;
+
+use foldhash::{HashMap, HashMapExt};
+use rayon::prelude::*;
+
+use crate::dataset::{Dataset, Table};
+use crate::normalize::date::{DateShape, DateValue, parse_date};
+use crate::normalize::email::{EmailError, parse_email};
+use crate::normalize::number::{NumberError, parse_number};
+use crate::normalize::phone::{Phone, PhoneError, parse_phone};
+use crate::normalize::text::is_missing;
+use crate::normalize::{country, date::DateError};
+
+/// A column as distinct values: `ids[record]` indexes `first[...]`, the record of the first
+/// occurrence, whose cell is the value.
+pub struct Distinct {
+    pub ids: Vec<u32>,
+    pub first: Vec<u32>,
+    pub counts: Vec<u32>,
+    pub missing: Vec<bool>,
+}
+
+pub type DateParse = (DateShape, Result<DateValue, DateError>);
+
+/// Phones depend on the record's region as well as the text, so they are keyed by both.
+pub struct PhoneColumn {
+    /// Per record: index into `parsed`, or `u32::MAX` for a missing value.
+    pub key: Vec<u32>,
+    pub parsed: Vec<Result<Phone, PhoneError>>,
+    /// The region each entry of `parsed` was read in.
+    pub regions: Vec<Option<&'static str>>,
+}
+
+#[derive(Default)]
+struct ColumnCache {
+    distinct: OnceLock<Distinct>,
+    emails: OnceLock<Vec<Result<String, EmailError>>>,
+    dates: OnceLock<Vec<DateParse>>,
+    numbers: OnceLock<Vec<Result<f64, NumberError>>>,
+    phones: OnceLock<PhoneColumn>,
+}
+
+pub struct Cache {
+    columns: Vec<Vec<ColumnCache>>,
+}
+
+impl Cache {
+    pub fn new(dataset: &Dataset) -> Cache {
+        Cache {
+            columns: dataset
+                .tables
+                .iter()
+                .map(|t| {
+                    (0..t.raw.columns.len())
+                        .map(|_| ColumnCache::default())
+                        .collect()
+                })
+                .collect(),
+        }
+    }
+
+    fn slot(&self, table: usize, column: usize) -> &ColumnCache {
+        &self.columns[table][column]
+    }
+
+    pub fn distinct(&self, table: &Table, t: usize, column: usize) -> &Distinct {
+        self.slot(t, column).distinct.get_or_init(|| {
+            let col = &table.raw.columns[column];
+            let mut index: HashMap<&str, u32> = HashMap::with_capacity(1024);
+            let mut ids = Vec::with_capacity(col.len());
+            let mut first = Vec::new();
+            let mut counts = Vec::new();
+            for (record, value) in col.iter().enumerate() {
+                let next = first.len() as u32;
+                let id = *index.entry(value).or_insert(next);
+                if id == next {
+                    first.push(record as u32);
+                    counts.push(0);
+                }
+                counts[id as usize] += 1;
+                ids.push(id);
+            }
+            let missing = first
+                .par_iter()
+                .map(|&r| is_missing(col.get(r as usize)))
+                .collect();
+            Distinct {
+                ids,
+                first,
+                counts,
+                missing,
+            }
+        })
+    }
+
+    /// Applies `parse` once per distinct value, in parallel.
+    fn per_distinct<T: Send>(
+        &self,
+        table: &Table,
+        t: usize,
+        column: usize,
+        parse: impl Fn(&str) -> T + Sync,
+    ) -> Vec<T> {
+        let distinct = self.distinct(table, t, column);
+        let col = &table.raw.columns[column];
+        distinct
+            .first
+            .par_iter()
+            .with_min_len(256)
+            .map(|&r| parse(col.get(r as usize)))
+            .collect()
+    }
+
+    pub fn emails(&self, table: &Table, t: usize, column: usize) -> &[Result<String, EmailError>] {
+        self.slot(t, column)
+            .emails
+            .get_or_init(|| self.per_distinct(table, t, column, parse_email))
+    }
+
+    pub fn dates(&self, table: &Table, t: usize, column: usize) -> &[DateParse] {
+        let order = table.date_order;
+        self.slot(t, column)
+            .dates
+            .get_or_init(|| self.per_distinct(table, t, column, |v| parse_date(v, order)))
+    }
+
+    pub fn numbers(&self, table: &Table, t: usize, column: usize) -> &[Result<f64, NumberError>] {
+        let locale = table.number_locale;
+        self.slot(t, column)
+            .numbers
+            .get_or_init(|| self.per_distinct(table, t, column, |v| parse_number(v, locale)))
+    }
+
+    /// The region each record's phone is read in: its own country when the table has a country
+    /// column holding a recognisable country, else the configured default region.
+    fn regions(&self, table: &Table, t: usize) -> Vec<Option<&'static str>> {
+        let default: Option<&'static str> = table
+            .default_region
+            .as_deref()
+            .and_then(country::country_code);
+        match table.country_column {
+            Some(cc) => {
+                let distinct = self.distinct(table, t, cc);
+                let codes = self.per_distinct(table, t, cc, country::country_code);
+                distinct
+                    .ids
+                    .iter()
+                    .map(|&id| codes[id as usize].or(default))
+                    .collect()
+            }
+            None => vec![default; table.rows()],
+        }
+    }
+
+    pub fn phones(&self, table: &Table, t: usize, column: usize) -> &PhoneColumn {
+        self.slot(t, column).phones.get_or_init(|| {
+            let distinct = self.distinct(table, t, column);
+            let regions = self.regions(table, t);
+            let mut keys: HashMap<(u32, Option<&'static str>), u32> = HashMap::new();
+            let mut pairs: Vec<(u32, Option<&'static str>)> = Vec::new();
+            let key = distinct
+                .ids
+                .iter()
+                .zip(&regions)
+                .map(|(&id, &region)| {
+                    if distinct.missing[id as usize] {
+                        return u32::MAX;
+                    }
+                    *keys.entry((id, region)).or_insert_with(|| {
+                        pairs.push((id, region));
+                        (pairs.len() - 1) as u32
+                    })
+                })
+                .collect();
+            let col = &table.raw.columns[column];
+            let parsed = pairs
+                .par_iter()
+                .with_min_len(64)
+                .map(|&(id, region)| {
+                    parse_phone(col.get(distinct.first[id as usize] as usize), region)
+                })
+                .collect();
+            let regions = pairs.iter().map(|&(_, region)| region).collect();
+            PhoneColumn {
+                key,
+                parsed,
+                regions,
+            }
+        })
+    }
+}

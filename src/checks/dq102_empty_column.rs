@@ -1,0 +1,47 @@
+use crate::config::CheckKind;
+
+use super::{Check, Ctx, RuleResult};
+
+/// DQ102: a column with no value in any record.
+pub struct EmptyColumn;
+
+impl Check for EmptyColumn {
+    fn code(&self) -> &'static str {
+        "DQ102"
+    }
+    fn name(&self) -> &'static str {
+        "empty-column"
+    }
+    fn kind(&self) -> CheckKind {
+        CheckKind::EmptyColumn
+    }
+    fn explain(&self) -> &'static str {
+        "## What it does\n\
+Reports a mapped field that is missing in every record: the export has the column but the CRM \
+never filled it (or the export dropped it). This is one column-level outcome, not one worklist \
+row per record: there is no record to fix, there is a process to fix. The violation count is the \
+number of records, all of them.\n\n\
+## Why it matters for KPIs\n\
+A KPI whose input column is empty cannot be computed at all (CAC without campaign costs).\n\n\
+## Example\nSalesforce Campaign `BudgetedCost` and `ActualCost` empty in all 8 campaigns.\n\n\
+## Options\nNone beyond `field`/`fields` (`*` is every mapped field), `severity`.\n"
+    }
+    fn run(&self, ctx: &Ctx) -> RuleResult {
+        let column = ctx.column();
+        let distinct = ctx.cache.distinct(ctx.table, ctx.table_index, column);
+        let rows = ctx.table.rows();
+        let empty = rows > 0 && distinct.missing.iter().all(|&m| m);
+        RuleResult {
+            findings: Vec::new(),
+            checked: rows,
+            violations: if empty { rows } else { 0 },
+            detail: empty.then(|| {
+                format!(
+                    "column `{}` is empty in all {rows} records",
+                    ctx.field_label(column)
+                )
+            }),
+            duplicates: None,
+        }
+    }
+}

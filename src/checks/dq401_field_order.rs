@@ -1,0 +1,79 @@
+use std::cmp::Ordering;
+
+use crate::config::CheckKind;
+
+use super::{Check, Ctx, RuleResult, record_date};
+
+/// DQ401: two fields of one record in the wrong order (close before create).
+pub struct FieldOrder;
+
+impl Check for FieldOrder {
+    fn code(&self) -> &'static str {
+        "DQ401"
+    }
+    fn name(&self) -> &'static str {
+        "field-order"
+    }
+    fn kind(&self) -> CheckKind {
+        CheckKind::Compare
+    }
+    fn explain(&self) -> &'static str {
+        "## What it does\n\
+Compares two fields of the same record with `op` (`<`, `<=`, `>`, `>=`, `==`, `!=`): as dates \
+when both read as dates, otherwise as numbers. Records where either side is missing or \
+unreadable are not checked (other rules report those).\n\n\
+## Why it matters for KPIs\n\
+A deal closed before it was created gives a negative sales cycle; a ticket resolved before it \
+was opened, a negative resolution time. Averages absorb them without a sign.\n\n\
+## Example\n`left = \"close_date\", op = \">=\", right = \"created_at\"`: a close date of \
+2023-01-05 on a deal created 2023-02-01 is reported.\n\n\
+## Options\n`left`, `op`, `right` (all required).\n"
+    }
+    fn run(&self, ctx: &Ctx) -> RuleResult {
+        let (left, right) = (ctx.rule.columns[0], ctx.rule.columns[1]);
+        let (_, op, _) = ctx.rule.spec.options.compare.as_ref().expect("validated");
+        let (left_date, right_date) = (record_date(ctx, left), record_date(ctx, right));
+        let left_num = ctx.cache.numbers(ctx.table, ctx.table_index, left);
+        let right_num = ctx.cache.numbers(ctx.table, ctx.table_index, right);
+        let left_ids = &ctx.cache.distinct(ctx.table, ctx.table_index, left).ids;
+        let right_ids = &ctx.cache.distinct(ctx.table, ctx.table_index, right).ids;
+        let (left_name, right_name) = (ctx.field_label(left), ctx.field_label(right));
+        let mut findings = Vec::new();
+        let mut checked = 0;
+        for record in 0..ctx.table.rows() {
+            let (ordering, shown_left, shown_right) = match (left_date(record), right_date(record))
+            {
+                (Some(l), Some(r)) => (l.cmp(&r), l.to_string(), r.to_string()),
+                _ => match (
+                    &left_num[left_ids[record] as usize],
+                    &right_num[right_ids[record] as usize],
+                ) {
+                    (Ok(l), Ok(r)) => (
+                        l.partial_cmp(r).unwrap_or(Ordering::Equal),
+                        l.to_string(),
+                        r.to_string(),
+                    ),
+                    _ => continue,
+                },
+            };
+            checked += 1;
+            if !op.holds(ordering) {
+                let relation = match ordering {
+                    Ordering::Less => "is before",
+                    Ordering::Greater => "is after",
+                    Ordering::Equal => "equals",
+                };
+                findings.push(ctx.finding(
+                    record,
+                    Some(left),
+                    format!(
+                        "`{left_name}` {shown_left} {relation} `{right_name}` {shown_right} (expected {left_name} {} {right_name})",
+                        op.symbol()
+                    ),
+                    None,
+                ));
+            }
+        }
+        RuleResult::from_findings(findings, checked)
+    }
+}

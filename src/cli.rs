@@ -1,0 +1,117 @@
+//! Raw command-line arguments (clap derive only; resolved in `app`).
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "crmaudit",
+    version,
+    about = "Tells CRM teams whether their data can be trusted before they report on it",
+    propagate_version = true
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Audit a workspace folder, a crmaudit.toml, or one CSV file.
+    Audit(AuditArgs),
+    /// The rule catalogue.
+    Rules {
+        #[command(subcommand)]
+        command: RulesCommand,
+    },
+    /// Write a starter crmaudit.toml for the CSV files in DIR.
+    Init {
+        /// Folder holding the CSV exports.
+        dir: PathBuf,
+        /// Overwrite an existing crmaudit.toml.
+        #[arg(long)]
+        force: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum RulesCommand {
+    /// List the built-in rules and the check kinds user packs may use.
+    List,
+    /// Print what one rule does, why it matters for KPIs, an example and its options.
+    Explain {
+        /// A built-in code (DQ001) or, with --config, a user rule's code.
+        code: String,
+        #[arg(long)]
+        config: Option<PathBuf>,
+    },
+    /// Validate a user rule pack (syntax, codes, options, regexes).
+    Check {
+        /// The rule pack (TOML).
+        file: PathBuf,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    Text,
+    Json,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FailOn {
+    Warn,
+    Fail,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Color {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Debug, Args)]
+pub struct AuditArgs {
+    /// A folder holding crmaudit.toml, a config file, or one CSV file (default: current folder).
+    pub path: Option<PathBuf>,
+    /// Workspace config (default: PATH/crmaudit.toml).
+    #[arg(long)]
+    pub config: Option<PathBuf>,
+    /// Reference date for staleness and periods, YYYY-MM-DD (default: the config's as_of, else today, UTC).
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub as_of: Option<String>,
+    /// What goes to stdout.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+    /// Also write report.json, worklist.csv and duplicates.csv in DIR.
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// Fail the run when the overall score (0-100) is below SCORE.
+    #[arg(long, value_name = "SCORE")]
+    pub fail_under: Option<f64>,
+    /// The lowest rule outcome that fails the run.
+    #[arg(long, value_enum, default_value_t = FailOn::Fail)]
+    pub fail_on: FailOn,
+    /// An extra user rule pack (repeatable), on top of the config's rule_packs.
+    #[arg(long = "rules", value_name = "FILE")]
+    pub rule_packs: Vec<PathBuf>,
+    /// Phone region for numbers written without + (ISO code, e.g. US); overrides the config.
+    #[arg(long, value_name = "CODE")]
+    pub default_region: Option<String>,
+    /// Stop with an error on bytes that are not valid UTF-8 instead of reporting them.
+    #[arg(long)]
+    pub strict_encoding: bool,
+    /// Worker threads (default: all cores).
+    #[arg(long, value_name = "N")]
+    pub threads: Option<usize>,
+    /// No progress bar on stderr.
+    #[arg(long)]
+    pub no_progress: bool,
+    /// Print the verdict only.
+    #[arg(long, short)]
+    pub quiet: bool,
+    #[arg(long, value_enum, default_value_t = Color::Auto)]
+    pub color: Color,
+}

@@ -1,0 +1,193 @@
+//! Header presets: how each CRM's export names the canonical fields, per table kind.
+//!
+//! The presets are data (`rules/presets/*.toml`), embedded in the binary so that crmaudit works
+//! from any folder. Headers are matched case- and punctuation-insensitively (`Create Date`,
+//! `create_date` and `CreateDate` are one key), because exports and hand-edited CSVs disagree on
+//! exactly those details.
+
+use std::collections::BTreeMap;
+use std::sync::LazyLock;
+
+use foldhash::{HashMap, HashMapExt};
+use serde::Deserialize;
+
+use crate::kind::Kind;
+
+const EMBEDDED: &[(&str, &str)] = &[
+    ("generic", include_str!("../../rules/presets/generic.toml")),
+    (
+        "salesforce",
+        include_str!("../../rules/presets/salesforce.toml"),
+    ),
+    ("hubspot", include_str!("../../rules/presets/hubspot.toml")),
+    (
+        "pipedrive",
+        include_str!("../../rules/presets/pipedrive.toml"),
+    ),
+    ("zoho", include_str!("../../rules/presets/zoho.toml")),
+];
+
+#[derive(Debug, Deserialize)]
+struct PresetFile {
+    preset: PresetMeta,
+    #[serde(default)]
+    kinds: BTreeMap<String, PresetKindFile>,
+}
+
+#[derive(Debug, Deserialize)]
+struct PresetMeta {
+    name: String,
+    #[serde(default)]
+    description: String,
+}
+
+#[derive(Debug, Deserialize)]
+struct PresetKindFile {
+    #[serde(default)]
+    files: Vec<String>,
+    #[serde(default)]
+    fields: BTreeMap<String, String>,
+}
+
+/// One kind's part of a preset.
+#[derive(Debug)]
+pub struct PresetKind {
+    pub kind: Kind,
+    /// Lower-cased file names that this export uses for the kind.
+    pub files: Vec<String>,
+    /// header key (see [`header_key`]) -> canonical field.
+    pub fields: HashMap<String, String>,
+}
+
+#[derive(Debug)]
+pub struct Preset {
+    pub name: String,
+    pub description: String,
+    pub kinds: Vec<PresetKind>,
+}
+
+impl Preset {
+    pub fn kind(&self, kind: Kind) -> Option<&PresetKind> {
+        self.kinds.iter().find(|k| k.kind == kind)
+    }
+}
+
+/// All known presets.
+pub struct Presets {
+    pub all: Vec<Preset>,
+}
+
+/// The comparison key of a header: lowercase letters and digits only.
+pub fn header_key(header: &str) -> String {
+    header
+        .chars()
+        .filter(|c| c.is_alphanumeric())
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+static PRESETS: LazyLock<Presets> = LazyLock::new(|| {
+    let all = EMBEDDED
+        .iter()
+        .map(|(file, text)| {
+            parse_preset(text).unwrap_or_else(|err| {
+                // The presets are compiled in and covered by tests, so a broken one is a build
+                // defect, not user input.
+                panic!("embedded preset {file}.toml is invalid: {err}")
+            })
+        })
+        .collect();
+    Presets { all }
+});
+
+fn parse_preset(text: &str) -> Result<Preset, String> {
+    let file: PresetFile = toml::from_str(text).map_err(|e| e.to_string())?;
+    let mut kinds = Vec::new();
+    for (kind_name, part) in file.kinds {
+        let kind = Kind::parse(&kind_name).ok_or_else(|| format!("unknown kind {kind_name}"))?;
+        let mut fields = HashMap::with_capacity(part.fields.len());
+        for (header, canonical) in part.fields {
+            fields.insert(header_key(&header), canonical);
+        }
+        kinds.push(PresetKind {
+            kind,
+            files: part.files.iter().map(|f| f.to_lowercase()).collect(),
+            fields,
+        });
+    }
+    Ok(Preset {
+        name: file.preset.name,
+        description: file.preset.description,
+        kinds,
+    })
+}
+
+impl Presets {
+    pub fn get() -> &'static Presets {
+        &PRESETS
+    }
+
+    pub fn by_name(&self, name: &str) -> Option<&Preset> {
+        self.all.iter().find(|p| p.name.eq_ignore_ascii_case(name))
+    }
+
+    pub fn names(&self) -> Vec<&str> {
+        self.all.iter().map(|p| p.name.as_str()).collect()
+    }
+
+    /// Recognises an export from its file name and headers: the (preset, kind) whose field map
+    /// covers most headers, with a bonus for a file name the export is known to use. Returns
+    /// None when nothing covers at least two headers.
+    pub fn recognise(&self, file_name: &str, headers: &[String]) -> Option<Recognition<'_>> {
+        let file_lower = file_name.to_lowercase();
+        let keys: Vec<String> = headers.iter().map(|h| header_key(h)).collect();
+        let mut best: Option<Recognition> = None;
+        for preset in &self.all {
+            for part in &preset.kinds {
+                let matched = keys.iter().filter(|k| part.fields.contains_key(*k)).count();
+                let name_hit = part.files.contains(&file_lower);
+                let score = matched * 2 + if name_hit { 5 } else { 0 };
+                // The generic preset loses ties: a named export is the more specific answer.
+                let tie_break = preset.name != "generic";
+                let better = match &best {
+                    None => true,
+                    Some(b) => (score, tie_break) > (b.score, b.preset.name != "generic"),
+                };
+                if matched >= 2 && better {
+                    best = Some(Recognition {
+                        preset,
+                        kind: part.kind,
+                        score,
+                        matched,
+                    });
+                }
+            }
+        }
+        best
+    }
+}
+
+pub struct Recognition<'a> {
+    pub preset: &'a Preset,
+    pub kind: Kind,
+    pub score: usize,
+    pub matched: usize,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_embedded_preset_parses() {
+        for (file, text) in EMBEDDED {
+            parse_preset(text).unwrap_or_else(|e| panic!("{file}: {e}"));
+        }
+    }
+
+    #[test]
+    fn header_keys_ignore_case_and_punctuation() {
+        assert_eq!(header_key("Create Date"), header_key("create_date"));
+        assert_eq!(header_key("E-Mail"), "email");
+    }
+}

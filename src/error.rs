@@ -1,0 +1,128 @@
+//! Errors that stop a run (exit 2). Bad data is never one of these: it becomes findings.
+//!
+//! Config and rule-pack errors carry the file's text and a span, so miette can print the file,
+//! line and column with the offending text underlined.
+
+use std::ops::Range;
+use std::path::Path;
+use std::sync::Arc;
+
+use miette::{Diagnostic, NamedSource, SourceSpan};
+use thiserror::Error;
+
+use crate::source::ReadError;
+
+/// Malformed or inconsistent configuration or rule pack, pointing into the file.
+#[derive(Debug, Error, Diagnostic)]
+#[error("{message}")]
+#[diagnostic(code(crmaudit::config))]
+pub struct ConfigError {
+    pub message: String,
+    #[source_code]
+    pub src: NamedSource<Arc<String>>,
+    #[label("{label}")]
+    pub span: SourceSpan,
+    pub label: String,
+    #[help]
+    pub help: Option<String>,
+}
+
+#[derive(Debug, Error, Diagnostic)]
+pub enum Error {
+    /// Boxed: the source text and span would make every `Result` of the crate large.
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    Config(Box<ConfigError>),
+    /// A configuration problem that has no place in a file (e.g. a command-line value).
+    #[error("{message}")]
+    #[diagnostic(code(crmaudit::usage))]
+    Usage {
+        message: String,
+        #[help]
+        help: Option<String>,
+    },
+    /// An input file that cannot be read at all.
+    #[error(transparent)]
+    #[diagnostic(code(crmaudit::input))]
+    Read(#[from] ReadError),
+    #[error("could not write {path}: {source}")]
+    #[diagnostic(code(crmaudit::output))]
+    Output {
+        path: String,
+        source: std::io::Error,
+    },
+}
+
+/// A config or rule-pack file kept in memory so that later validation steps can point into it.
+#[derive(Debug, Clone)]
+pub struct SourceText {
+    pub path: Arc<Path>,
+    pub text: Arc<String>,
+}
+
+impl SourceText {
+    pub fn new(path: &Path, text: String) -> Self {
+        SourceText {
+            path: Arc::from(path),
+            text: Arc::new(text),
+        }
+    }
+
+    /// An error pointing at `span` in this file.
+    pub fn error(
+        &self,
+        span: Range<usize>,
+        message: impl Into<String>,
+        label: impl Into<String>,
+        help: Option<String>,
+    ) -> Error {
+        let end = span.end.min(self.text.len());
+        let start = span.start.min(end);
+        Error::Config(Box::new(ConfigError {
+            message: message.into(),
+            src: NamedSource::new(self.path.display().to_string(), self.text.clone()),
+            span: (start, end - start).into(),
+            label: label.into(),
+            help,
+        }))
+    }
+
+    /// Turns a TOML parse error (syntax, unknown key, wrong type) into a diagnostic at its place.
+    pub fn toml_error(&self, err: toml::de::Error, what: &str) -> Error {
+        let span = err.span().unwrap_or(0..0);
+        let detail = err.message().trim().to_string();
+        let help = expected_keys_help(&detail);
+        self.error(
+            span,
+            format!("{what} {} is not valid: {detail}", self.path.display()),
+            detail,
+            help,
+        )
+    }
+}
+
+/// serde's "unknown field `x`, expected one of `a`, `b`" already names the expected keys; for a
+/// missing field we add what the section needs so the user does not have to open the README.
+fn expected_keys_help(detail: &str) -> Option<String> {
+    if detail.starts_with("missing field") {
+        Some("see the README section \"Configuration\" for the keys each section takes".into())
+    } else {
+        None
+    }
+}
+
+pub fn usage(message: impl Into<String>) -> Error {
+    Error::Usage {
+        message: message.into(),
+        help: None,
+    }
+}
+
+pub fn usage_help(message: impl Into<String>, help: impl Into<String>) -> Error {
+    Error::Usage {
+        message: message.into(),
+        help: Some(help.into()),
+    }
+}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;

@@ -1,0 +1,31 @@
+//! crmaudit: tells CRM teams whether their data can be trusted before they report on it.
+//!
+//! The pipeline flows one way:
+//! **source → table → checks → findings → scores → report → renderers.**
+//!
+//! - [`source`] reads a CSV export (encodings, dialect sniffing, ragged rows) into a
+//!   [`table::RawTable`], keeping every record and turning file faults into issues;
+//! - [`dataset`] maps headers to canonical fields by [`config`] presets and the workspace file;
+//! - [`checks`] binds rule packs to tables and runs every rule in parallel, producing
+//!   [`findings`] and rule outcomes;
+//! - [`score`] rolls findings up into quality dimensions per field and table;
+//! - [`report`] assembles the [`report::AuditReport`] that every renderer reads.
+//!
+//! [`app`] wires the stages for the binary; tests and benches use the same functions.
+
+pub mod app;
+pub mod builtin;
+pub mod checks;
+pub mod cli;
+pub mod config;
+pub mod dataset;
+pub mod error;
+pub mod findings;
+pub mod init;
+pub mod kind;
+pub mod normalize;
+pub mod report;
+pub mod rules_cmd;
+pub mod score;
+pub mod source;
+pub mod table;

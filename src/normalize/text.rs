@@ -1,0 +1,207 @@
+//! Text helpers shared by every column check: missing-value detection,
+//! surrounding whitespace, case-folded keys and letter-case style.
+
+/// Cell contents (compared case-insensitively after trimming) that mean "no
+/// value". `na` and `none` are deliberately absent: `NA` is Namibia's country
+/// code and `None` is a legitimate answer in many picklists.
+pub const MISSING_TOKENS: &[&str] = &["n/a", "null", "nil", "-", "--", "#n/a", "nan", "(blank)"];
+
+/// True when the cell is empty, whitespace-only (any Unicode whitespace,
+/// including NBSP) or one of [`MISSING_TOKENS`] (case-insensitive, trimmed).
+pub fn is_missing(raw: &str) -> bool {
+    let t = raw.trim();
+    // Every token is ASCII, so an ASCII case-insensitive compare is exact and
+    // avoids allocating a lowercased copy of each cell.
+    t.is_empty() || MISSING_TOKENS.iter().any(|tok| t.eq_ignore_ascii_case(tok))
+}
+
+/// True when the cell has Unicode whitespace (spaces, tabs, NBSP, thin
+/// spaces...) at its start or end and is not whitespace-only (a blank cell is
+/// reported as missing instead, not twice).
+pub fn has_surrounding_whitespace(raw: &str) -> bool {
+    let starts = raw.chars().next().is_some_and(char::is_whitespace);
+    let ends = raw.chars().next_back().is_some_and(char::is_whitespace);
+    (starts || ends) && !raw.trim().is_empty()
+}
+
+/// Comparison key: trimmed, internal whitespace runs collapsed to one ASCII
+/// space, lowercased (Unicode-aware). Two cells with equal keys are the same
+/// value for case-insensitive and uniqueness checks.
+pub fn fold_key(raw: &str) -> String {
+    let mut out = String::with_capacity(raw.len());
+    if raw.is_ascii() {
+        // Fast path for the overwhelmingly common case: one pass, one
+        // allocation.
+        for word in raw.split_ascii_whitespace() {
+            if !out.is_empty() {
+                out.push(' ');
+            }
+            out.extend(word.bytes().map(|b| char::from(b.to_ascii_lowercase())));
+        }
+        return out;
+    }
+    for word in raw.split_whitespace() {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(word);
+    }
+    // `str::to_lowercase` (not char by char) so context-dependent mappings
+    // such as the Greek final sigma come out right.
+    out.to_lowercase()
+}
+
+/// Letter-case style of a cell, for "consistent capitalisation" checks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum CaseStyle {
+    /// Every cased letter is lowercase (`acme corp`).
+    Lower,
+    /// Every cased letter is uppercase (`ACME CORP`).
+    Upper,
+    /// Each word starts with a capital and continues in lowercase
+    /// (`Acme Corp`, `Mary-Jane O'Brien`, `3rd Street`).
+    Title,
+    /// Anything else (`McDonald`, `aCME`, `iPhone`).
+    Mixed,
+    /// No cased letters at all: digits, punctuation, or scripts without case
+    /// such as Chinese.
+    NoLetters,
+}
+
+/// Classifies the letter case of `raw`. Upper and Lower win over Title, so a
+/// single capital (`A`) is Upper and a one-word lowercase cell is Lower.
+///
+/// Title rules: a cased letter at the start of a word (after whitespace or
+/// punctuation) must be uppercase; a letter after another letter must be
+/// lowercase; after an apostrophe or hyphen either case is fine (`O'Brien`,
+/// `D'angelo`, `Smith-Jones`); after a digit either case is fine (`3rd`, `4K`).
+pub fn case_style(raw: &str) -> CaseStyle {
+    let (mut upper, mut lower) = (false, false);
+    let mut title = true;
+    // What came before the current char: 0 = word start / punctuation,
+    // 1 = letter, 2 = apostrophe or hyphen, 3 = digit.
+    let mut prev = 0u8;
+    for c in raw.chars() {
+        let is_up = c.is_uppercase();
+        let is_low = c.is_lowercase();
+        if is_up || is_low {
+            upper |= is_up;
+            lower |= is_low;
+            match prev {
+                0 if !is_up => title = false,
+                1 if !is_low => title = false,
+                _ => {}
+            }
+            prev = 1;
+        } else if c.is_alphabetic() {
+            // Uncased letter (e.g. CJK): counts as a letter for word shape.
+            prev = 1;
+        } else if c.is_numeric() {
+            prev = 3;
+        } else if matches!(c, '\'' | '\u{2019}' | '-' | '\u{2010}' | '\u{2011}') {
+            prev = 2;
+        } else {
+            prev = 0;
+        }
+    }
+    match (upper, lower) {
+        (false, false) => CaseStyle::NoLetters,
+        (true, false) => CaseStyle::Upper,
+        (false, true) => CaseStyle::Lower,
+        (true, true) if title => CaseStyle::Title,
+        (true, true) => CaseStyle::Mixed,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn missing_tokens() {
+        for v in [
+            "", "   ", "\u{a0}", "\t\n", "N/A", " n/a ", "NULL", "Nil", "-", "--", "#N/A", "NaN",
+            "(blank)", "(Blank)",
+        ] {
+            assert!(is_missing(v), "{v:?} should be missing");
+        }
+        for v in [
+            "NA", "na", "None", "none", "0", "x", "---", "n/a/b", "Namibia",
+        ] {
+            assert!(!is_missing(v), "{v:?} should not be missing");
+        }
+    }
+
+    #[test]
+    fn surrounding_whitespace() {
+        assert!(has_surrounding_whitespace(" a"));
+        assert!(has_surrounding_whitespace("a "));
+        assert!(has_surrounding_whitespace("a\u{a0}"));
+        assert!(has_surrounding_whitespace("\u{2009}a"));
+        assert!(has_surrounding_whitespace("\ta b\n"));
+        assert!(!has_surrounding_whitespace("a b"));
+        assert!(!has_surrounding_whitespace(""));
+        assert!(!has_surrounding_whitespace("   "));
+        assert!(!has_surrounding_whitespace("\u{a0}"));
+    }
+
+    #[test]
+    fn fold_keys() {
+        assert_eq!(fold_key("  Acme   Corp\t"), "acme corp");
+        assert_eq!(fold_key("ACME\u{a0}\u{a0}Corp"), "acme corp");
+        assert_eq!(fold_key("ÉCOLE  Été"), "école été");
+        assert_eq!(fold_key("ΟΔΟΣ"), "οδος");
+        assert_eq!(fold_key(""), "");
+        assert_eq!(fold_key("   "), "");
+    }
+
+    #[test]
+    fn case_styles() {
+        use CaseStyle::*;
+        let cases = [
+            ("acme corp", Lower),
+            ("ACME CORP", Upper),
+            ("Acme Corp", Title),
+            ("Mary-Jane O'Brien", Title),
+            ("Smith-jones", Title),
+            ("3rd Street", Title),
+            ("McDonald", Mixed),
+            ("iPhone", Mixed),
+            ("Acme corp", Mixed),
+            ("A", Upper),
+            ("a", Lower),
+            ("O'BRIEN", Upper),
+            ("123-456", NoLetters),
+            ("", NoLetters),
+            ("北京", NoLetters),
+            ("Émile Zola", Title),
+            ("(Acme) Ltd.", Title),
+        ];
+        for (v, want) in cases {
+            assert_eq!(case_style(v), want, "{v:?}");
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn text_never_panics(s in any::<String>()) {
+            let _ = is_missing(&s);
+            let _ = has_surrounding_whitespace(&s);
+            let _ = case_style(&s);
+        }
+
+        #[test]
+        fn fold_key_idempotent(s in any::<String>()) {
+            let once = fold_key(&s);
+            prop_assert_eq!(fold_key(&once), once.clone());
+            prop_assert!(!has_surrounding_whitespace(&once));
+        }
+
+        #[test]
+        fn fold_key_idempotent_ascii(s in "[ \\tA-Za-z0-9.,-]{0,40}") {
+            let once = fold_key(&s);
+            prop_assert_eq!(fold_key(&once), once.clone());
+        }
+    }
+}

@@ -1,0 +1,242 @@
+//! Assembles the report model from the pipeline's stages.
+
+use std::collections::BTreeMap;
+
+use crate::checks::engine::{EngineOutput, RuleOutcome};
+use crate::config::CheckKind;
+use crate::dataset::Dataset;
+use crate::findings::Outcome;
+use crate::normalize::date::DateOrder;
+use crate::normalize::number::NumberLocale;
+use crate::score::{self, TableScore};
+
+use super::model::*;
+
+/// What fails the run (exit 1).
+#[derive(Debug, Clone, Copy)]
+pub struct GateSettings {
+    /// The lowest rule outcome that fails the run.
+    pub fail_on: Outcome,
+    pub fail_under: Option<f64>,
+}
+
+impl Default for GateSettings {
+    fn default() -> Self {
+        GateSettings {
+            fail_on: Outcome::Fail,
+            fail_under: None,
+        }
+    }
+}
+
+pub fn build(
+    dataset: &Dataset,
+    engine: EngineOutput,
+    tables: Vec<TableScore>,
+    overall: f64,
+    gate: GateSettings,
+    timings: Timings,
+) -> AuditReport {
+    let EngineOutput { outcomes, findings } = engine;
+    let inputs = dataset.tables.iter().map(input).collect();
+    let rules: Vec<RuleReport> = outcomes.iter().map(rule_report).collect();
+    let (duplicates, clusters) = duplicates(dataset, &outcomes);
+    let gate = evaluate_gate(&rules, overall, gate);
+    let mut records: Vec<(&str, usize)> = findings.iter().map(|f| (&*f.table, f.record)).collect();
+    records.dedup();
+    records.sort_unstable();
+    records.dedup();
+    let summary = Summary {
+        tables: dataset.tables.len(),
+        records: dataset.tables.iter().map(|t| t.rows()).sum(),
+        rules_run: rules.len(),
+        rules_passed: rules.iter().filter(|r| r.outcome == Outcome::Pass).count(),
+        rules_warned: rules.iter().filter(|r| r.outcome == Outcome::Warn).count(),
+        rules_failed: rules.iter().filter(|r| r.outcome == Outcome::Fail).count(),
+        findings: findings.len(),
+        records_with_findings: records.len(),
+    };
+    AuditReport {
+        schema_version: SCHEMA_VERSION,
+        tool: Tool {
+            name: "crmaudit".into(),
+            version: env!("CARGO_PKG_VERSION").into(),
+        },
+        as_of: dataset.as_of.to_string(),
+        inputs,
+        score: overall,
+        gate,
+        tables,
+        rules,
+        duplicates,
+        kpis: Vec::new(),
+        score_definitions: score::DEFINITIONS
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect(),
+        summary,
+        timings,
+        findings,
+        clusters,
+    }
+}
+
+fn input(table: &crate::dataset::Table) -> Input {
+    let info = &table.raw.info;
+    Input {
+        table: table.name.to_string(),
+        kind: table.kind.to_string(),
+        path: table.raw.path.display().to_string(),
+        rows: table.rows(),
+        encoding: info.encoding.clone(),
+        delimiter: match info.delimiter {
+            b'\t' => "\\t".to_string(),
+            d => (d as char).to_string(),
+        },
+        delimiter_sniffed: info.delimiter_sniffed,
+        preset: table.preset.clone(),
+        number_locale: format!(
+            "{} ({})",
+            match table.number_locale {
+                NumberLocale::Point => "point",
+                NumberLocale::Comma => "comma",
+            },
+            table.number_locale_source
+        ),
+        date_order: table.date_order.map(|o| {
+            match o {
+                DateOrder::Dmy => "dmy",
+                DateOrder::Mdy => "mdy",
+                DateOrder::Ymd => "ymd",
+            }
+            .to_string()
+        }),
+        default_region: table.default_region.clone(),
+        mapped_columns: table
+            .mapped_columns()
+            .map(|c| {
+                (
+                    table.header(c).to_string(),
+                    table.canonical(c).unwrap_or_default().to_string(),
+                )
+            })
+            .collect::<BTreeMap<_, _>>(),
+        unmapped_columns: table.unmapped_headers(),
+        renamed_headers: info
+            .renamed_headers
+            .iter()
+            .map(|(i, from, to)| format!("column {}: `{from}` -> `{to}`", i + 1))
+            .collect(),
+    }
+}
+
+fn rule_report(o: &RuleOutcome) -> RuleReport {
+    RuleReport {
+        code: o.code.clone(),
+        name: o.name.clone(),
+        table: o.table.clone(),
+        field: o.field.clone(),
+        canonical_field: o.canonical.clone(),
+        check: o.check.as_str().to_string(),
+        severity: o.severity,
+        outcome: o.outcome,
+        violations: o.violations,
+        checked: o.checked,
+        threshold: o.tolerance,
+        violation_share: if o.checked == 0 {
+            0.0
+        } else {
+            score::round4(o.violations as f64 / o.checked as f64)
+        },
+        message: o.message.clone(),
+        detail: o.detail.clone(),
+        sample: o
+            .sample
+            .iter()
+            .map(|f| Sample {
+                record_id: f.record_id.clone(),
+                row: f.row,
+                value: f.value.clone(),
+            })
+            .collect(),
+    }
+}
+
+/// Exact duplicate groups from the uniqueness rules on identity fields (not on record ids,
+/// whose duplicates are export faults rather than one person entered twice).
+fn duplicates(
+    dataset: &Dataset,
+    outcomes: &[RuleOutcome],
+) -> (Vec<DuplicateSummary>, Vec<Cluster>) {
+    let mut summaries = Vec::new();
+    let mut clusters = Vec::new();
+    for o in outcomes {
+        let Some(counts) = &o.duplicates else {
+            continue;
+        };
+        if o.check != CheckKind::Unique || o.canonical.as_deref() == Some("id") {
+            continue;
+        }
+        summaries.push(DuplicateSummary {
+            table: o.table.clone(),
+            field: o.field.clone(),
+            method: "exact".into(),
+            clusters: counts.groups,
+            records_in_clusters: counts.records_in_groups,
+            surplus_records: counts.surplus_records,
+        });
+        let Some(table) = dataset.table_by_name(&o.table).map(|t| &dataset.tables[t]) else {
+            continue;
+        };
+        for (n, group) in counts.members.iter().enumerate() {
+            clusters.push(Cluster {
+                table: o.table.clone(),
+                cluster_id: format!("{}-{}-{}", o.table, o.field, n + 1),
+                score: 1.0,
+                reasons: format!("same {} (exact after normalisation)", o.field),
+                members: group
+                    .iter()
+                    .enumerate()
+                    .map(|(i, &record)| ClusterMember {
+                        record_id: table.record_id(record),
+                        row: table.line(record),
+                        is_survivor: i == 0,
+                    })
+                    .collect(),
+            });
+        }
+    }
+    (summaries, clusters)
+}
+
+fn evaluate_gate(rules: &[RuleReport], overall: f64, settings: GateSettings) -> Gate {
+    let mut reasons = Vec::new();
+    for rule in rules {
+        if rule.outcome != Outcome::Pass && rule.outcome >= settings.fail_on {
+            let field = if rule.field.is_empty() {
+                rule.table.clone()
+            } else {
+                format!("{}.{}", rule.table, rule.field)
+            };
+            reasons.push(format!(
+                "{} {} on {field}: {} ({} of {} = {:.1}% > tolerance {:.1}%)",
+                rule.code,
+                rule.name,
+                rule.outcome.as_str(),
+                rule.violations,
+                rule.checked,
+                rule.violation_share * 100.0,
+                rule.threshold * 100.0
+            ));
+        }
+    }
+    if let Some(min) = settings.fail_under
+        && overall < min
+    {
+        reasons.push(format!("score {overall:.1} is under --fail-under {min}"));
+    }
+    Gate {
+        passed: reasons.is_empty(),
+        reasons,
+    }
+}

@@ -1,0 +1,159 @@
+//! The report model: what every renderer reads, and what `--format json` prints.
+//! Its top-level keys are the contract in CONTRACT.md (schema_version 1).
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::findings::{Finding, Outcome, Severity};
+use crate::score::TableScore;
+
+pub const SCHEMA_VERSION: u32 = 1;
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct AuditReport {
+    pub schema_version: u32,
+    pub tool: Tool,
+    pub as_of: String,
+    pub inputs: Vec<Input>,
+    pub score: f64,
+    pub gate: Gate,
+    pub tables: Vec<TableScore>,
+    pub rules: Vec<RuleReport>,
+    pub duplicates: Vec<DuplicateSummary>,
+    pub kpis: Vec<KpiReport>,
+    /// What each score dimension measures, printed next to the scores.
+    pub score_definitions: BTreeMap<String, String>,
+    pub summary: Summary,
+    /// Wall-clock timings: the only part of the report that differs between identical runs.
+    pub timings: Timings,
+    /// Every finding, sorted by table, row, field and code. Written to `worklist.csv`; kept out
+    /// of the JSON, which would otherwise grow with the data (the rules carry samples).
+    #[serde(skip)]
+    pub findings: Vec<Finding>,
+    /// Duplicate clusters for `duplicates.csv` and the worklist's `cluster_id`.
+    #[serde(skip)]
+    pub clusters: Vec<Cluster>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Tool {
+    pub name: String,
+    pub version: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Input {
+    pub table: String,
+    pub kind: String,
+    pub path: String,
+    pub rows: usize,
+    pub encoding: String,
+    pub delimiter: String,
+    pub delimiter_sniffed: bool,
+    pub preset: Option<String>,
+    /// "point" or "comma", and whether it was configured, detected or the default.
+    pub number_locale: String,
+    pub date_order: Option<String>,
+    pub default_region: Option<String>,
+    /// header -> canonical field.
+    pub mapped_columns: BTreeMap<String, String>,
+    pub unmapped_columns: Vec<String>,
+    /// Headers that were empty or repeated in the file, and the name crmaudit gave them.
+    pub renamed_headers: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Gate {
+    pub passed: bool,
+    pub reasons: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Sample {
+    pub record_id: String,
+    pub row: u64,
+    pub value: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct RuleReport {
+    pub code: String,
+    pub name: String,
+    pub table: String,
+    /// The header the rule reads; empty for record-level rules (ragged rows...).
+    pub field: String,
+    pub canonical_field: Option<String>,
+    pub check: String,
+    pub severity: Severity,
+    pub outcome: Outcome,
+    pub violations: usize,
+    /// The denominator: values or records the rule looked at.
+    pub checked: usize,
+    /// The tolerance: the violation share allowed before the outcome becomes the severity.
+    pub threshold: f64,
+    pub violation_share: f64,
+    pub message: Option<String>,
+    pub detail: Option<String>,
+    pub sample: Vec<Sample>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct DuplicateSummary {
+    pub table: String,
+    /// The field whose normalised value the records share, or "record" for entity matching.
+    pub field: String,
+    /// "exact": same normalised value.
+    pub method: String,
+    /// Groups of two or more records.
+    pub clusters: usize,
+    /// Records in those groups.
+    pub records_in_clusters: usize,
+    /// Records that would go if every cluster were merged into its survivor.
+    pub surplus_records: usize,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ClusterMember {
+    pub record_id: String,
+    pub row: u64,
+    pub is_survivor: bool,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Cluster {
+    pub table: String,
+    pub cluster_id: String,
+    pub score: f64,
+    pub reasons: String,
+    pub members: Vec<ClusterMember>,
+}
+
+/// One KPI with its confidence annotations (filled by the KPI stage).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct KpiReport {
+    pub id: String,
+    pub name: String,
+    pub status: String,
+    pub reason: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct Summary {
+    pub tables: usize,
+    pub records: usize,
+    pub rules_run: usize,
+    pub rules_passed: usize,
+    pub rules_warned: usize,
+    pub rules_failed: usize,
+    /// Rows of the worklist: one per record, field and rule.
+    pub findings: usize,
+    pub records_with_findings: usize,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct Timings {
+    pub read_ms: u64,
+    pub checks_ms: u64,
+    pub total_ms: u64,
+}

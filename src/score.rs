@@ -1,0 +1,194 @@
+//! Data-quality scores per field, table and run.
+//!
+//! Each mapped field gets five dimensions, each a share between 0 and 1, or none where no rule
+//! measures it:
+//! - completeness: records with a value / all records;
+//! - validity: 1 - records failing a validity rule (format, picklist, pattern, range, encoding)
+//!   / records those rules checked;
+//! - uniqueness: 1 - surplus duplicate records / records checked (DQ201);
+//! - timeliness: 1 - stale records / records with a date (DQ301);
+//! - consistency: 1 - records off the column's dominant style, padded with whitespace, in the
+//!   wrong order against another field, or referencing nothing / records checked.
+//!
+//! A field's score is the mean of its dimensions that apply, times 100. A table's score is the
+//! mean of its mapped fields' scores, times the share of its records without a file-level fault
+//! (ragged row, broken quote). The overall score is the mean of the table scores: every table
+//! counts the same, so a big activity log cannot hide a broken deals table.
+
+use foldhash::{HashSet, HashSetExt};
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::checks::engine::RuleOutcome;
+use crate::config::CheckKind;
+use crate::dataset::Dataset;
+use crate::normalize::text::is_missing;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Dimension {
+    Validity,
+    Uniqueness,
+    Timeliness,
+    Consistency,
+    /// Completeness is measured directly, and file-level faults weigh on the table.
+    None,
+}
+
+fn dimension(check: CheckKind) -> Dimension {
+    use CheckKind as K;
+    match check {
+        K::Email
+        | K::Phone
+        | K::Date
+        | K::DateAmbiguity
+        | K::ExcelSerialDate
+        | K::Number
+        | K::Allowed
+        | K::Regex
+        | K::Range
+        | K::Encoding => Dimension::Validity,
+        K::Unique => Dimension::Uniqueness,
+        K::Stale => Dimension::Timeliness,
+        K::Consistency | K::Whitespace | K::Compare | K::Reference => Dimension::Consistency,
+        K::Required | K::EmptyColumn | K::RaggedRow | K::BrokenQuote => Dimension::None,
+    }
+}
+
+pub const DEFINITIONS: &[(&str, &str)] = &[
+    ("completeness", "records with a value / all records"),
+    (
+        "validity",
+        "1 - records failing a format, picklist, pattern, range or encoding rule / records checked",
+    ),
+    (
+        "uniqueness",
+        "1 - surplus duplicate records (those that would go after merging) / records checked",
+    ),
+    ("timeliness", "1 - stale records / records with a date"),
+    (
+        "consistency",
+        "1 - records off the column's dominant style, whitespace-padded, out of order or orphaned / records checked",
+    ),
+    (
+        "field score",
+        "mean of the dimensions that apply x 100; table: mean of its mapped fields x share of records without a file-level fault; overall: mean of tables",
+    ),
+];
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FieldScore {
+    pub name: String,
+    pub canonical: Option<String>,
+    pub score: f64,
+    pub completeness: Option<f64>,
+    pub validity: Option<f64>,
+    pub uniqueness: Option<f64>,
+    pub timeliness: Option<f64>,
+    pub consistency: Option<f64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TableScore {
+    pub name: String,
+    pub rows: usize,
+    pub score: f64,
+    pub fields: Vec<FieldScore>,
+}
+
+/// Rounds for reports: scores and shares carry 4 decimals, enough and stable across platforms.
+pub fn round4(x: f64) -> f64 {
+    (x * 10_000.0).round() / 10_000.0
+}
+
+pub fn score(dataset: &Dataset, outcomes: &[RuleOutcome]) -> (Vec<TableScore>, f64) {
+    let tables: Vec<TableScore> = dataset
+        .tables
+        .iter()
+        .map(|table| {
+            let name = &*table.name;
+            let rows = table.rows();
+            let mut fields: Vec<FieldScore> = table
+                .mapped_columns()
+                .collect::<Vec<_>>()
+                .par_iter()
+                .map(|&col| {
+                    let header = table.header(col);
+                    let missing = table.raw.columns[col]
+                        .iter()
+                        .filter(|v| is_missing(v))
+                        .count();
+                    let completeness = (rows > 0).then(|| 1.0 - missing as f64 / rows as f64);
+                    let share = |dim: Dimension| -> Option<f64> {
+                        let mut violating: HashSet<usize> = HashSet::new();
+                        let mut checked = 0;
+                        let mut any = false;
+                        for o in outcomes.iter().filter(|o| {
+                            o.table == name && o.field == header && dimension(o.check) == dim
+                        }) {
+                            any = true;
+                            checked = checked.max(o.checked);
+                            violating.extend(o.records.iter().copied());
+                        }
+                        if !any || checked == 0 {
+                            return None;
+                        }
+                        Some((1.0 - violating.len() as f64 / checked as f64).max(0.0))
+                    };
+                    let dims = [
+                        completeness,
+                        share(Dimension::Validity),
+                        share(Dimension::Uniqueness),
+                        share(Dimension::Timeliness),
+                        share(Dimension::Consistency),
+                    ];
+                    let present: Vec<f64> = dims.iter().flatten().copied().collect();
+                    let score = if present.is_empty() {
+                        100.0
+                    } else {
+                        100.0 * present.iter().sum::<f64>() / present.len() as f64
+                    };
+                    FieldScore {
+                        name: header.to_string(),
+                        canonical: table.canonical(col).map(str::to_string),
+                        score: round4(score),
+                        completeness: dims[0].map(round4),
+                        validity: dims[1].map(round4),
+                        uniqueness: dims[2].map(round4),
+                        timeliness: dims[3].map(round4),
+                        consistency: dims[4].map(round4),
+                    }
+                })
+                .collect();
+            fields.sort_by(|a, b| a.name.cmp(&b.name));
+            let faulty: HashSet<usize> = table
+                .raw
+                .issues
+                .iter()
+                .filter(|i| !matches!(i.kind, crate::table::SourceIssueKind::InvalidUtf8 { .. }))
+                .map(|i| i.record)
+                .collect();
+            let intact = if rows == 0 {
+                1.0
+            } else {
+                1.0 - faulty.len() as f64 / rows as f64
+            };
+            let mean = if fields.is_empty() {
+                100.0
+            } else {
+                fields.iter().map(|f| f.score).sum::<f64>() / fields.len() as f64
+            };
+            TableScore {
+                name: name.to_string(),
+                rows,
+                score: round4(mean * intact),
+                fields,
+            }
+        })
+        .collect();
+    let overall = if tables.is_empty() {
+        100.0
+    } else {
+        tables.iter().map(|t| t.score).sum::<f64>() / tables.len() as f64
+    };
+    (tables, round4(overall))
+}
