@@ -6,6 +6,9 @@
 //! rustc --edition 2024 -O examples/generate.rs -o /tmp/generate   # standalone, std only
 //! ```
 //!
+//! Defaults: `--rows 1000 --seed 42`, all tables. Uses only `std` and compiles under every
+//! edition (2015 to 2024).
+//!
 //! Writes the same shape as `fixtures/demo`: `contacts.csv` (HubSpot export labels, 15 columns)
 //! plus snake_case `companies`, `leads`, `deals`, `tickets`, `surveys`, `spend`, `subscriptions`,
 //! `usage`, `releases`, `incidents`, and a `crmaudit.toml` for the directory.
@@ -21,6 +24,23 @@
 //! Seeded faults (a few per cent each, at most one per row) are the ones the demo documents in
 //! `fixtures/demo/PROBLEMS.md`; `--manifest FILE` writes one CSV line per seeded fault
 //! (`table,id,problem,column,value,note`) so tests and docs can name the exact rows.
+//! Rates per thousand rows:
+//!
+//! | table     | faults                                                                        |
+//! |-----------|-------------------------------------------------------------------------------|
+//! | contacts  | exact duplicate 15, fuzzy duplicate 10, invalid e-mail 15, missing e-mail 20, |
+//! |           | invalid phone 15, other phone style 40, US spelled otherwise 30 (US rows),    |
+//! |           | stale 50, whitespace-padded city 10, `n/a` job title 10                       |
+//! | companies | whitespace-padded name 30, `n/a` industry 30                                  |
+//! | leads     | created_at typed dd/mm/yyyy or mm/dd/yyyy 50                                  |
+//! | deals     | missing amount 25, negative amount 20, close before created 30 (closed),      |
+//! |           | orphan account 20, impossible close date 15 (closed), off-picklist stage 20   |
+//! | tickets   | status case variant 30, orphan account 15                                     |
+//! | surveys   | NPS score outside 0-10 25 (NPS rows)                                          |
+//!
+//! Duplicates copy an earlier clean row; the first fuzzy duplicate after "Robert Smith" copies
+//! him as "Bob Smith". Everything else is consistent: references resolve, closed deals close
+//! after creation and by 2024-12-31, phone numbers are valid for their country.
 
 use std::fs::{self, File};
 use std::io::{self, Write};
@@ -107,19 +127,19 @@ impl Rng {
     fn chance(&mut self, permille: u32) -> bool {
         self.permille() < permille
     }
-    fn pick<'a, T>(&mut self, xs: &'a [T]) -> &'a T {
-        &xs[self.below(xs.len() as u64) as usize]
+    fn pick<T: Copy>(&mut self, xs: &[T]) -> T {
+        xs[self.below(xs.len() as u64) as usize]
     }
-    fn weighted<'a, T>(&mut self, xs: &'a [(T, u32)]) -> &'a T {
+    fn weighted<T: Copy>(&mut self, xs: &[(T, u32)]) -> T {
         let total: u32 = xs.iter().map(|x| x.1).sum();
         let mut r = self.below(total as u64) as u32;
-        for (v, w) in xs {
-            if r < *w {
+        for &(v, w) in xs {
+            if r < w {
                 return v;
             }
             r -= w;
         }
-        &xs[xs.len() - 1].0
+        xs[xs.len() - 1].0
     }
 }
 
@@ -1090,7 +1110,8 @@ impl Ctx {
             .unwrap_or(1);
         let (f, l) = (FIRST.len() as u64, LAST.len() as u64);
         let lmul = [37u64, 41, 43, 47, 53, 59, 61, 67, 71, 73, 79, 83]
-            .into_iter()
+            .iter()
+            .copied()
             .find(|&p| gcd(p, l) == 1 && gcd(f * p + 1, l) == 1)
             .unwrap_or(1);
         let mut ctx = Ctx {
@@ -1109,13 +1130,15 @@ impl Ctx {
             usage: (rows * 20 / 3).min(rows * 2 + 2000),
         };
         // slot 0 is name pair (0, 0) = Robert Smith
-        if let Some(kr) = (0..rows).find(|&k| ctx.slot(k) == 0) {
-            if contact_fault_draw(&ctx, kr).0 == CFault::None {
-                ctx.showcase = (kr + 1..rows)
+        let showcase = (0..rows)
+            .find(|&k| ctx.slot(k) == 0)
+            .filter(|&kr| contact_fault_draw(&ctx, kr).0 == CFault::None)
+            .and_then(|kr| {
+                (kr + 1..rows)
                     .find(|&k| contact_fault_draw(&ctx, k).0 == CFault::FuzzyDup)
-                    .map(|kf| (kf, kr));
-            }
-        }
+                    .map(|kf| (kf, kr))
+            });
+        ctx.showcase = showcase;
         let mut k = 0;
         while k < rows && ctx.first_country_variants.len() < US_VARIANTS.len() {
             if contact_fault_draw(&ctx, k).0 == CFault::CountryVariant
@@ -1140,7 +1163,8 @@ impl Ctx {
         let x = (slot as f64 + 0.5) / self.contacts.max(1) as f64;
         let run = ((self.companies as f64 * x.sqrt()) as u64).min(self.companies - 1);
         let mul = [7919u64, 104_729, 1_299_709, 1]
-            .into_iter()
+            .iter()
+            .copied()
             .find(|p| gcd(*p, self.companies) == 1)
             .unwrap_or(1);
         (run * mul % self.companies + self.seed % self.companies) % self.companies
@@ -1219,8 +1243,8 @@ fn company(ctx: &Ctx, ci: u64) -> Company {
     let j = ((ci % m) * 1031 + ctx.seed % m) % m; // 1031 is prime, coprime with m
     let prefix = CO_PREFIX[(j % CO_PREFIX.len() as u64) as usize];
     let (noun, industry) = CO_NOUN[(j / CO_PREFIX.len() as u64) as usize];
-    let city = &CITIES[*r.weighted(CITY_W)];
-    let form = *r.pick(COUNTRIES[city.country].2);
+    let city = &CITIES[r.weighted(CITY_W)];
+    let form = r.pick(COUNTRIES[city.country].2);
     let size = r.permille();
     let employees = if size < 450 {
         r.range(8, 49)
@@ -1352,7 +1376,7 @@ fn write_companies(ctx: &Ctx, dir: &Path, man: &mut Vec<u8>) -> io::Result<()> {
 
 fn phone_sub(r: &mut Rng, city: &City) -> u64 {
     let len: usize = city.groups.iter().sum();
-    let mut v = (*r.pick(city.first) - b'0') as u64;
+    let mut v = (r.pick(city.first) - b'0') as u64;
     for _ in 1..len {
         v = v * 10 + r.below(10);
     }
@@ -1556,10 +1580,10 @@ fn contact_base(ctx: &Ctx, k: u64) -> Contact {
         last,
         block,
         company: ci,
-        title: *r.pick(TITLES),
+        title: r.pick(TITLES),
         city,
         phone,
-        stage: *r.weighted(LIFECYCLE),
+        stage: r.weighted(LIFECYCLE),
         owner: r.below(OWNERS.len() as u64) as usize,
         created,
         activity,
@@ -1578,8 +1602,7 @@ fn contact(ctx: &Ctx, k: u64) -> Contact {
         CFault::ExactDup | CFault::FuzzyDup => {
             // duplicate of an earlier clean row (for fuzzy: one whose first name has a nickname)
             let mut found = None;
-            if let Some((kf, kr)) = ctx.showcase.filter(|s| s.0 == k) {
-                let _ = kf;
+            if let Some((_, kr)) = ctx.showcase.filter(|s| s.0 == k) {
                 found = Some(kr);
             } else if k > 0 {
                 let start = v % k;
@@ -1690,28 +1713,27 @@ fn write_contacts(ctx: &Ctx, dir: &Path, man: &mut Vec<u8>) -> io::Result<()> {
                 let mut good = Vec::with_capacity(64);
                 contact_email(ctx, &mut good, &ct);
                 let at = good.iter().position(|&x| x == b'@').unwrap_or(0);
-                let (kind, text) = match ct.variant % 3 {
+                let kind = match ct.variant % 3 {
                     0 => {
                         // double dot in the local part
                         let dot = good[..at].iter().position(|&x| x == b'.').unwrap_or(0);
                         val.extend_from_slice(&good[..dot]);
                         val.push(b'.');
                         val.extend_from_slice(&good[dot..]);
-                        ("double_dot", ())
+                        "double_dot"
                     }
                     1 => {
                         val.extend_from_slice(&good[..=at]);
-                        ("missing_domain", ())
+                        "missing_domain"
                     }
                     _ => {
                         val.extend_from_slice(&good);
                         s(&mut val, ", ");
                         val.extend_from_slice(&good[..at]);
                         s(&mut val, "@gmail.com");
-                        ("two_addresses", ())
+                        "two_addresses"
                     }
                 };
-                let _ = text;
                 q(b, std::str::from_utf8(&val).unwrap_or(""));
                 manifest(man, "contacts", &idb, "invalid_email", "Email", &val, kind);
             }
@@ -1823,7 +1845,11 @@ fn write_contacts(ctx: &Ctx, dir: &Path, man: &mut Vec<u8>) -> io::Result<()> {
         u(b, co.id);
         c(b);
         if ct.fault == CFault::MissingToken {
-            let tok = if ct.variant % 2 == 0 { "n/a" } else { "N/A" };
+            let tok = if ct.variant.is_multiple_of(2) {
+                "n/a"
+            } else {
+                "N/A"
+            };
             s(b, tok);
             manifest(
                 man,
@@ -1840,7 +1866,7 @@ fn write_contacts(ctx: &Ctx, dir: &Path, man: &mut Vec<u8>) -> io::Result<()> {
         c(b);
         if ct.fault == CFault::Whitespace {
             val.clear();
-            if ct.variant % 2 == 0 {
+            if ct.variant.is_multiple_of(2) {
                 val.push(b' ');
             }
             s(&mut val, ct.city.name);
@@ -1931,8 +1957,7 @@ fn write_leads(ctx: &Ctx, dir: &Path, man: &mut Vec<u8>) -> io::Result<()> {
         seq_id(&mut idb, "L-", 10001, k);
         b.extend_from_slice(&idb);
         c(b);
-        let created_day;
-        match &conv {
+        let created_day = match &conv {
             Some(ct) => {
                 let co = company(ctx, ct.company);
                 s(b, FIRST[ct.first].0);
@@ -1953,11 +1978,11 @@ fn write_leads(ctx: &Ctx, dir: &Path, man: &mut Vec<u8>) -> io::Result<()> {
                 c(b);
                 s(b, "Converted");
                 c(b);
-                s(b, *r.pick(LEAD_SOURCES));
+                s(b, r.pick(LEAD_SOURCES));
                 c(b);
                 s(b, OWNERS[ct.owner].0);
                 c(b);
-                created_day = (ct.created / DAY - r.range(2, 40)).max(D_START);
+                (ct.created / DAY - r.range(2, 40)).max(D_START)
             }
             None => {
                 // prospects: names from a different slice of the name space than contacts
@@ -1977,13 +2002,13 @@ fn write_leads(ctx: &Ctx, dir: &Path, man: &mut Vec<u8>) -> io::Result<()> {
                 company_name(&mut val, &co);
                 q(b, std::str::from_utf8(&val).unwrap_or(""));
                 c(b);
-                s(b, *r.pick(TITLES));
+                s(b, r.pick(TITLES));
                 c(b);
                 s(b, COUNTRIES[co.city.country].0);
                 c(b);
                 s(
                     b,
-                    *r.weighted(&[
+                    r.weighted(&[
                         ("New", 25),
                         ("Working", 25),
                         ("Nurturing", 20),
@@ -1992,13 +2017,13 @@ fn write_leads(ctx: &Ctx, dir: &Path, man: &mut Vec<u8>) -> io::Result<()> {
                     ]),
                 );
                 c(b);
-                s(b, *r.pick(LEAD_SOURCES));
+                s(b, r.pick(LEAD_SOURCES));
                 c(b);
                 s(b, OWNERS[r.below(OWNERS.len() as u64) as usize].0);
                 c(b);
-                created_day = r.range(D_START, days_from_civil(2024, 12, 20));
+                r.range(D_START, days_from_civil(2024, 12, 20))
             }
-        }
+        };
         if slashed {
             val.clear();
             date_slashed(&mut val, created_day, dmy);
@@ -2078,12 +2103,12 @@ fn write_deals(ctx: &Ctx, dir: &Path, man: &mut Vec<u8>) -> io::Result<()> {
         let ct = contact(ctx, ck);
         let co = company(ctx, ct.company);
         let created = r.range(D_START + 70, days_from_civil(2024, 11, 30));
-        let (plan, lo, hi) = *r.weighted(&[
+        let (plan, lo, hi) = r.weighted(&[
             (("Starter", 3_000i64, 9_000i64), 40u32),
             (("Growth", 12_000, 45_000), 45),
             (("Enterprise", 60_000, 240_000), 15),
         ]);
-        let kind = *r.weighted(&[("New Business", 60u32), ("Expansion", 25), ("Renewal", 15)]);
+        let kind = r.weighted(&[("New Business", 60u32), ("Expansion", 25), ("Renewal", 15)]);
         let amount = r.range(lo / 100, hi / 100) * 100 * 100; // cents, whole hundreds
         let p_open = if created > days_from_civil(2024, 9, 30) {
             800
@@ -2103,7 +2128,7 @@ fn write_deals(ctx: &Ctx, dir: &Path, man: &mut Vec<u8>) -> io::Result<()> {
                     .enumerate()
                     .map(|(i, x)| (i, x.1))
                     .collect();
-                *r.weighted(&ws)
+                r.weighted(&ws)
             }];
             (st, pr)
         } else if won {
@@ -2172,7 +2197,7 @@ fn write_deals(ctx: &Ctx, dir: &Path, man: &mut Vec<u8>) -> io::Result<()> {
         if fault == "nonstandard_stage" {
             let odd = if open {
                 prob = 90;
-                *r.pick(ODD_OPEN_STAGES)
+                r.pick(ODD_OPEN_STAGES)
             } else if won {
                 "Closed won"
             } else {
@@ -2212,7 +2237,7 @@ fn write_deals(ctx: &Ctx, dir: &Path, man: &mut Vec<u8>) -> io::Result<()> {
                 );
             }
             "impossible_date" => {
-                let d = *r.pick(IMPOSSIBLE);
+                let d = r.pick(IMPOSSIBLE);
                 s(b, d);
                 manifest(
                     man,
@@ -2243,7 +2268,7 @@ fn write_deals(ctx: &Ctx, dir: &Path, man: &mut Vec<u8>) -> io::Result<()> {
         c(b);
         s(b, OWNERS[ct.owner].0);
         c(b);
-        s(b, *r.pick(LEAD_SOURCES));
+        s(b, r.pick(LEAD_SOURCES));
         c(b);
         s(b, kind);
         w.end_row()?;
@@ -2291,7 +2316,7 @@ fn ticket(ctx: &Ctx, k: u64) -> (Ticket, Rng) {
     let ct = contact(ctx, ck);
     let co = company(ctx, ct.company);
     let created = r.work_ts(D_START, AS_OF - 3) + r.range(-7200, 7200);
-    let mut status = *r.weighted(&[
+    let mut status = r.weighted(&[
         ("Closed", 76u32),
         ("Open", 8),
         ("In Progress", 9),
@@ -2392,12 +2417,12 @@ fn write_tickets(ctx: &Ctx, dir: &Path, man: &mut Vec<u8>) -> io::Result<()> {
         c(b);
         s(
             b,
-            *r.weighted(&[("Low", 30u32), ("Medium", 45), ("High", 20), ("Urgent", 5)]),
+            r.weighted(&[("Low", 30u32), ("Medium", 45), ("High", 20), ("Urgent", 5)]),
         );
         c(b);
         s(
             b,
-            *r.weighted(&[
+            r.weighted(&[
                 ("Question", 40u32),
                 ("Problem", 35),
                 ("Incident", 10),
@@ -2407,10 +2432,10 @@ fn write_tickets(ctx: &Ctx, dir: &Path, man: &mut Vec<u8>) -> io::Result<()> {
         c(b);
         s(
             b,
-            *r.weighted(&[("Email", 45u32), ("Web", 30), ("Chat", 15), ("Phone", 10)]),
+            r.weighted(&[("Email", 45u32), ("Web", 30), ("Chat", 15), ("Phone", 10)]),
         );
         c(b);
-        q(b, *r.pick(SUBJECTS));
+        q(b, r.pick(SUBJECTS));
         c(b);
         dt_sec(b, t.created);
         c(b);
@@ -2425,7 +2450,7 @@ fn write_tickets(ctx: &Ctx, dir: &Path, man: &mut Vec<u8>) -> io::Result<()> {
         if t.closed.is_some() && r.chance(350) {
             u(
                 b,
-                *r.weighted(&[(5u64, 45u32), (4, 30), (3, 12), (2, 7), (1, 6)]),
+                r.weighted(&[(5u64, 45u32), (4, 30), (3, 12), (2, 7), (1, 6)]),
             );
         }
         c(b);
@@ -2498,7 +2523,7 @@ fn write_surveys(ctx: &Ctx, dir: &Path, man: &mut Vec<u8>) -> io::Result<()> {
                 c(b);
                 u(
                     b,
-                    *r.weighted(&[(5u64, 48u32), (4, 27), (3, 12), (2, 7), (1, 6)]),
+                    r.weighted(&[(5u64, 48u32), (4, 27), (3, 12), (2, 7), (1, 6)]),
                 );
             }
             None => {
@@ -2514,7 +2539,7 @@ fn write_surveys(ctx: &Ctx, dir: &Path, man: &mut Vec<u8>) -> io::Result<()> {
                 s(b, "NPS");
                 c(b);
                 if p < 25 {
-                    let bad = *r.pick(&[11i64, 12, -1, 100, 15]);
+                    let bad = r.pick(&[11i64, 12, -1, 100, 15]);
                     val.clear();
                     int(&mut val, bad);
                     b.extend_from_slice(&val);
@@ -2543,7 +2568,7 @@ fn write_surveys(ctx: &Ctx, dir: &Path, man: &mut Vec<u8>) -> io::Result<()> {
         }
         c(b);
         if r.chance(300) {
-            q(b, *r.pick(COMMENTS));
+            q(b, r.pick(COMMENTS));
         }
         w.end_row()?;
     }
@@ -2627,7 +2652,7 @@ fn write_subscriptions(ctx: &Ctx, dir: &Path) -> io::Result<()> {
         };
         let mrr = r.range(lo, hi) * 100;
         let start = (co.created + r.range(0, 60)).min(days_from_civil(2024, 11, 30));
-        let contract = *r.weighted(&[
+        let contract = r.weighted(&[
             ("Month-to-month", 55u32),
             ("One year", 30),
             ("Two year", 15),
@@ -2718,11 +2743,11 @@ fn write_usage(ctx: &Ctx, dir: &Path) -> io::Result<()> {
         let lo = (ct.created / DAY + 1).min(AS_OF - 1);
         dt_sec(b, r.work_ts(lo, AS_OF - 1) + r.range(0, 59));
         c(b);
-        s(b, *r.pick(FEATURES));
+        s(b, r.pick(FEATURES));
         c(b);
         s(
             b,
-            *r.weighted(&[
+            r.weighted(&[
                 ("feature_used", 60u32),
                 ("login", 25),
                 ("export", 10),
@@ -2769,7 +2794,7 @@ fn write_incidents(ctx: &Ctx, dir: &Path) -> io::Result<()> {
         let mut r = ctx.rng(T_INCIDENTS, k);
         let day = D_START + 20 + (k as i64) * 50 + r.range(0, 30);
         let start = day * DAY + r.range(0, DAY - 1);
-        let sev = *r.weighted(&[("SEV1", 15u32), ("SEV2", 35), ("SEV3", 50)]);
+        let sev = r.weighted(&[("SEV1", 15u32), ("SEV2", 35), ("SEV3", 50)]);
         let dur = match sev {
             "SEV1" => r.range(20 * 60, 4 * 3600),
             "SEV2" => r.range(10 * 60, 3 * 3600),
@@ -2786,7 +2811,7 @@ fn write_incidents(ctx: &Ctx, dir: &Path) -> io::Result<()> {
         c(b);
         s(
             b,
-            *r.pick(&["API", "Web App", "Sync Engine", "Email Delivery"]),
+            r.pick(&["API", "Web App", "Sync Engine", "Email Delivery"]),
         );
         w.end_row()?;
     }
@@ -2953,11 +2978,13 @@ fn main() -> ExitCode {
         eprintln!("writing crmaudit.toml: {e}");
         return ExitCode::FAILURE;
     }
-    if let Some(p) = manifest_path {
-        if let Err(e) = fs::write(&p, &all_manifest) {
-            eprintln!("writing {}: {e}", p.display());
-            return ExitCode::FAILURE;
-        }
+    let written = match &manifest_path {
+        Some(p) => fs::write(p, &all_manifest),
+        None => Ok(()),
+    };
+    if let Err(e) = written {
+        eprintln!("writing the manifest: {e}");
+        return ExitCode::FAILURE;
     }
     ExitCode::SUCCESS
 }

@@ -52,7 +52,7 @@ fn csv_files(dir: &Path) -> Result<Vec<PathBuf>> {
             p.is_file()
                 && p.extension()
                     .and_then(|e| e.to_str())
-                    .is_some_and(|e| ["csv", "tsv", "txt"].contains(&e.to_lowercase().as_str()))
+                    .is_some_and(|e| ["csv", "tsv"].contains(&e.to_lowercase().as_str()))
         })
         .collect();
     files.sort();
@@ -131,7 +131,7 @@ pub fn init(dir: &Path, force: bool) -> Result<String> {
     let files = csv_files(dir)?;
     if files.is_empty() {
         return Err(usage(format!(
-            "{} holds no .csv, .tsv or .txt file",
+            "{} holds no .csv or .tsv file",
             dir.display()
         )));
     }

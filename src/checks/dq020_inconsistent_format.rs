@@ -97,6 +97,7 @@ hide duplicates and are the usual sign of several data-entry paths.\n\n\
             }
         };
 
+        let casing = matches!(style_kind, StyleKind::Casing | StyleKind::Auto);
         let mut style_counts: BTreeMap<&str, usize> = BTreeMap::new();
         let mut checked = 0;
         for &id in &distinct.ids {
@@ -105,7 +106,12 @@ hide duplicates and are the usual sign of several data-entry paths.\n\n\
                 *style_counts.entry(&styles[id as usize]).or_default() += 1;
             }
         }
-        if style_counts.len() < 2 {
+        // Values that fit any convention cast no vote.
+        let voting = style_counts
+            .keys()
+            .filter(|s| !casing || **s != NEUTRAL)
+            .count();
+        if voting < 2 {
             return RuleResult {
                 checked,
                 ..RuleResult::default()
@@ -114,6 +120,7 @@ hide duplicates and are the usual sign of several data-entry paths.\n\n\
         // Most records wins; ties go to the first style in name order, for determinism.
         let dominant: &str = style_counts
             .iter()
+            .filter(|(s, _)| !casing || **s != NEUTRAL)
             .max_by(|a, b| a.1.cmp(b.1).then(b.0.cmp(a.0)))
             .map(|(s, _)| *s)
             .expect("two styles at least");
@@ -146,7 +153,7 @@ hide duplicates and are the usual sign of several data-entry paths.\n\n\
         let mut findings = Vec::new();
         for (record, &id) in distinct.ids.iter().enumerate() {
             let id = id as usize;
-            if distinct.missing[id] || styles[id] == dominant {
+            if distinct.missing[id] || !conflicts(&styles[id], dominant, casing) {
                 continue;
             }
             let key = record_key(record, id);
@@ -205,20 +212,31 @@ hide duplicates and are the usual sign of several data-entry paths.\n\n\
     }
 }
 
+/// The writing convention of a picklist value. Acronyms (`SEO`, `CRM`) and values without
+/// letters fit any convention; a single lowercase word fits both `lowercase` and `snake_case`;
+/// brand-style capitals (`LinkedIn Ads`) count as capitalised like `Closed Won`.
 fn casing_label(raw: &str) -> &'static str {
     let raw = raw.trim();
-    let case = case_style(raw);
-    if raw.contains('_') {
-        return match case {
-            CaseStyle::Upper => "UPPER_SNAKE",
-            _ => "snake_case",
-        };
-    }
-    match case {
-        CaseStyle::Lower => "lowercase",
+    let letters = raw.chars().filter(|c| c.is_alphabetic()).count();
+    match case_style(raw) {
+        CaseStyle::NoLetters => NEUTRAL,
+        CaseStyle::Upper if letters <= 4 && !raw.contains([' ', '_']) => NEUTRAL,
+        CaseStyle::Upper if raw.contains('_') => "UPPER_SNAKE",
         CaseStyle::Upper => "UPPERCASE",
-        CaseStyle::Title => "Title Case",
-        CaseStyle::Mixed => "mixed case",
-        CaseStyle::NoLetters => "no letters",
+        _ if raw.contains('_') => "snake_case",
+        CaseStyle::Lower if !raw.contains([' ', '-']) => LOWER_WORD,
+        CaseStyle::Lower => "lowercase",
+        CaseStyle::Title | CaseStyle::Mixed => "Capitalised",
     }
+}
+
+const NEUTRAL: &str = "acronym or no letters";
+const LOWER_WORD: &str = "lowercase";
+
+/// Whether a value written in `style` breaks a column whose dominant style is `dominant`.
+fn conflicts(style: &str, dominant: &str, casing: bool) -> bool {
+    if !casing {
+        return style != dominant;
+    }
+    !(style == dominant || style == NEUTRAL || (style == LOWER_WORD && dominant == "snake_case"))
 }

@@ -135,42 +135,58 @@ impl Presets {
         self.all.iter().map(|p| p.name.as_str()).collect()
     }
 
-    /// Recognises an export from its file name and headers: the (preset, kind) whose field map
-    /// covers most headers, with a bonus for a file name the export is known to use. Returns
-    /// None when nothing covers at least two headers.
+    /// Recognises an export from its file name and headers. The kind comes first: a file name
+    /// that an export is known to use for a kind (`CampaignMember.csv`) wins, then the kind whose
+    /// fields cover most headers. Within that kind, the preset covering most headers is chosen,
+    /// a named export beating the generic preset on a tie. Returns None when nothing covers at
+    /// least two headers.
     pub fn recognise(&self, file_name: &str, headers: &[String]) -> Option<Recognition<'_>> {
         let file_lower = file_name.to_lowercase();
         let keys: Vec<String> = headers.iter().map(|h| header_key(h)).collect();
-        let mut best: Option<Recognition> = None;
-        for preset in &self.all {
-            for part in &preset.kinds {
+        let candidates: Vec<(&Preset, &PresetKind, bool, usize)> = self
+            .all
+            .iter()
+            .flat_map(|preset| preset.kinds.iter().map(move |part| (preset, part)))
+            .map(|(preset, part)| {
                 let matched = keys.iter().filter(|k| part.fields.contains_key(*k)).count();
-                let name_hit = part.files.contains(&file_lower);
-                let score = matched * 2 + if name_hit { 5 } else { 0 };
-                // The generic preset loses ties: a named export is the more specific answer.
-                let tie_break = preset.name != "generic";
-                let better = match &best {
-                    None => true,
-                    Some(b) => (score, tie_break) > (b.score, b.preset.name != "generic"),
-                };
-                if matched >= 2 && better {
-                    best = Some(Recognition {
-                        preset,
-                        kind: part.kind,
-                        score,
-                        matched,
-                    });
-                }
-            }
-        }
-        best
+                (preset, part, part.files.contains(&file_lower), matched)
+            })
+            .filter(|c| c.3 >= 2)
+            .collect();
+        let kind = candidates
+            .iter()
+            .max_by_key(|(preset, part, name_hit, matched)| {
+                // Later kinds lose exact ties, so the answer does not depend on map order.
+                (
+                    *name_hit,
+                    *matched,
+                    preset.name != "generic",
+                    std::cmp::Reverse(part.kind),
+                )
+            })?
+            .1
+            .kind;
+        let (preset, _, _, matched) = candidates.iter().filter(|c| c.1.kind == kind).max_by_key(
+            |(preset, _, name_hit, matched)| {
+                (
+                    *name_hit && preset.name != "generic",
+                    *matched,
+                    preset.name != "generic",
+                )
+            },
+        )?;
+        Some(Recognition {
+            preset,
+            kind,
+            matched: *matched,
+        })
     }
 }
 
 pub struct Recognition<'a> {
     pub preset: &'a Preset,
     pub kind: Kind,
-    pub score: usize,
+    /// Headers the preset maps for that kind.
     pub matched: usize,
 }
 

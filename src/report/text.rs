@@ -76,21 +76,32 @@ pub fn write(
     writeln!(out)?;
 
     let mut inputs = new_table(color);
-    inputs.set_header([
-        "table", "kind", "rows", "score", "read as", "preset", "unmapped",
-    ]);
+    inputs.set_header(["table", "rows", "score", "read as", "preset", "unmapped"]);
     for (input, score) in report.inputs.iter().zip(&report.tables) {
         inputs.add_row([
-            input.table.clone(),
-            input.kind.clone(),
+            // The kind only where the name does not already say it.
+            if input.kind == input.table {
+                input.table.clone()
+            } else {
+                format!("{} ({})", input.table, input.kind)
+            },
             input.rows.to_string(),
             format!("{:.1}", score.score),
-            format!("{} '{}'", input.encoding, input.delimiter),
+            // "utf-8+bom ;" in 11 characters: the delimiter only when it is not a comma.
+            format!(
+                "{}{}",
+                input.encoding.replace(" (bom)", "+bom"),
+                if input.delimiter == "," {
+                    String::new()
+                } else {
+                    format!(" {}", input.delimiter)
+                }
+            ),
             input.preset.clone().unwrap_or_else(|| "-".into()),
             input.unmapped_columns.len().to_string(),
         ]);
     }
-    for col in [2, 3, 6] {
+    for col in [1, 2, 5] {
         if let Some(c) = inputs.column_mut(col) {
             c.set_cell_alignment(CellAlignment::Right);
         }
@@ -122,32 +133,42 @@ pub fn write(
     )?;
     if !failing.is_empty() {
         let mut rules = new_table(color);
-        rules.set_header(["", "code", "rule", "where", "violations"]);
+        rules.set_header(["", "rule", "where", "violations"]);
         for r in &failing {
-            let place = if r.field.is_empty() {
-                r.table.clone()
-            } else {
-                format!("{}.{}", r.table, r.field)
-            };
-            let mut what = format!(
-                "{} of {} ({:.1}%)",
-                r.violations,
-                r.checked,
-                r.violation_share * 100.0
-            );
-            if let Some(detail) = &r.detail {
-                what.push('\n');
-                what.push_str(detail);
-            }
             rules.add_row([
                 outcome_cell(r.outcome),
-                Cell::new(&r.code),
-                Cell::new(&r.name),
-                Cell::new(place),
-                Cell::new(what),
+                Cell::new(format!("{} {}", r.code, r.name)),
+                Cell::new(place(r)),
+                Cell::new(format!(
+                    "{} of {} ({:.1}%)",
+                    r.violations,
+                    r.checked,
+                    r.violation_share * 100.0
+                )),
             ]);
         }
+        if let Some(c) = rules.column_mut(3) {
+            c.set_cell_alignment(CellAlignment::Right);
+        }
         writeln!(out, "{rules}")?;
+        // Column-level details (styles seen, duplicate counts) read better as sentences.
+        let detailed: Vec<_> = failing.iter().filter(|r| r.detail.is_some()).collect();
+        if !detailed.is_empty() {
+            writeln!(out)?;
+            writeln!(out, "Details")?;
+            for r in detailed {
+                let text = format!(
+                    "{} {}: {}",
+                    r.code,
+                    place(r),
+                    r.detail.as_deref().unwrap_or_default()
+                );
+                for (i, line) in wrap(&text, 76).iter().enumerate() {
+                    let indent = if i == 0 { "  " } else { "    " };
+                    writeln!(out, "{indent}{line}")?;
+                }
+            }
+        }
     }
     writeln!(out)?;
     for dup in &report.duplicates {
@@ -177,4 +198,31 @@ pub fn write(
         writeln!(out, "  - {reason}")?;
     }
     Ok(())
+}
+
+fn place(r: &super::model::RuleReport) -> String {
+    if r.field.is_empty() {
+        r.table.clone()
+    } else {
+        format!("{}.{}", r.table, r.field)
+    }
+}
+
+/// Greedy word wrap for the detail sentences.
+fn wrap(text: &str, width: usize) -> Vec<String> {
+    let mut lines = Vec::new();
+    let mut line = String::new();
+    for word in text.split_whitespace() {
+        if !line.is_empty() && line.chars().count() + 1 + word.chars().count() > width {
+            lines.push(std::mem::take(&mut line));
+        }
+        if !line.is_empty() {
+            line.push(' ');
+        }
+        line.push_str(word);
+    }
+    if !line.is_empty() {
+        lines.push(line);
+    }
+    lines
 }

@@ -85,11 +85,16 @@ impl Run {
             .collect()
     }
 
-    pub fn rule(&self, code: &str, field: &str) -> Value {
+    /// The outcome of `code` on `field`, or on `table.field` where several tables have it.
+    pub fn rule(&self, code: &str, place: &str) -> Value {
+        let (table, field) = match place.split_once('.') {
+            Some((t, f)) => (Some(t), f),
+            None => (None, place),
+        };
         self.rules(code)
             .into_iter()
-            .find(|r| r["field"] == field)
-            .unwrap_or_else(|| panic!("no outcome for {code} on {field}"))
+            .find(|r| r["field"] == field && table.is_none_or(|t| r["table"] == t))
+            .unwrap_or_else(|| panic!("no outcome for {code} on {place}"))
     }
 }
 
