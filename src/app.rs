@@ -195,7 +195,20 @@ pub fn load_dataset(plan: &AuditPlan) -> Result<Dataset> {
                 delimiter: cfg.delimiter,
                 strict_encoding: plan.strict_encoding,
             };
-            let raw = source::read_table(&cfg.path, &options).map_err(Error::from)?;
+            let raw = source::read_table(&cfg.path, &options).map_err(|err| match err {
+                // Point at the table's `path` in crmaudit.toml: that is where the fix goes.
+                source::ReadError::NotFound { .. } | source::ReadError::IsDirectory { .. }
+                    if ws.source.is_some() =>
+                {
+                    ws.error_at(
+                        cfg.path_span.clone(),
+                        format!("table `{}`: {err}", cfg.name),
+                        "this path",
+                        Some("paths are relative to the folder of crmaudit.toml".into()),
+                    )
+                }
+                other => Error::from(other),
+            })?;
             dataset::bind(raw, cfg, ws)
         })
         .collect::<Result<Vec<_>>>()?;

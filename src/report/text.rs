@@ -63,7 +63,7 @@ pub fn write(
     if options.quiet {
         writeln!(out, "{}", verdict(report, color))?;
         for reason in &report.gate.reasons {
-            writeln!(out, "  - {reason}")?;
+            write_wrapped(out, reason, "  - ", "    ")?;
         }
         return Ok(());
     }
@@ -163,39 +163,46 @@ pub fn write(
                     place(r),
                     r.detail.as_deref().unwrap_or_default()
                 );
-                for (i, line) in wrap(&text, 76).iter().enumerate() {
-                    let indent = if i == 0 { "  " } else { "    " };
-                    writeln!(out, "{indent}{line}")?;
-                }
+                write_wrapped(out, &text, "  ", "    ")?;
             }
         }
     }
     writeln!(out)?;
     for dup in &report.duplicates {
         if dup.clusters > 0 {
-            writeln!(
-                out,
+            let text = format!(
                 "Duplicates in {}.{}: {} group(s), {} records involved, {} surplus (exact after normalisation)",
                 dup.table, dup.field, dup.clusters, dup.records_in_clusters, dup.surplus_records
-            )?;
+            );
+            write_wrapped(out, &text, "", "  ")?;
         }
     }
-    match &options.out_dir {
-        Some(dir) => writeln!(
-            out,
+    let worklist = match &options.out_dir {
+        Some(dir) => format!(
             "Worklist: {} finding(s) on {} record(s), written to {dir}/worklist.csv",
             s.findings, s.records_with_findings
-        )?,
-        None => writeln!(
-            out,
+        ),
+        None => format!(
             "Worklist: {} finding(s) on {} record(s); write them with --out DIR",
             s.findings, s.records_with_findings
-        )?,
-    }
+        ),
+    };
+    write_wrapped(out, &worklist, "", "  ")?;
     writeln!(out)?;
     writeln!(out, "{}", verdict(report, color))?;
     for reason in &report.gate.reasons {
-        writeln!(out, "  - {reason}")?;
+        write_wrapped(out, reason, "  - ", "    ")?;
+    }
+    Ok(())
+}
+
+/// Writes `text` wrapped to 80 columns with the given indents.
+fn write_wrapped(out: &mut dyn Write, text: &str, first: &str, rest: &str) -> std::io::Result<()> {
+    for (i, line) in wrap(text, 80 - first.len().max(rest.len()))
+        .iter()
+        .enumerate()
+    {
+        writeln!(out, "{}{line}", if i == 0 { first } else { rest })?;
     }
     Ok(())
 }

@@ -1,0 +1,373 @@
+//! The command line as users and CI scripts rely on it: exit codes, diagnostics, determinism.
+
+mod common;
+
+use common::{audit, fixture, run};
+
+fn invalid(name: &str) -> String {
+    fixture(&format!("invalid/{name}"))
+        .to_str()
+        .unwrap()
+        .to_string()
+}
+
+/// Runs `audit --config FILE` and returns stderr, asserting exit 2.
+fn config_error(name: &str) -> String {
+    let (code, stdout, stderr) = run(&["audit", "--no-progress", "--config", &invalid(name)]);
+    assert_eq!(code, 2, "{name}: stdout {stdout}\nstderr {stderr}");
+    assert!(
+        !stderr.contains("panicked") && !stderr.contains("RUST_BACKTRACE"),
+        "{stderr}"
+    );
+    stderr
+}
+
+#[test]
+fn malformed_config_points_at_file_line_and_column_with_expected_keys() {
+    let stderr = config_error("unknown-key.toml");
+    assert!(stderr.contains("unknown-key.toml:7:1"), "{stderr}");
+    assert!(stderr.contains("unknown field `delimeter`"), "{stderr}");
+    assert!(
+        stderr.contains("`delimiter`"),
+        "expected keys listed: {stderr}"
+    );
+
+    let stderr = config_error("bad-kind.toml");
+    assert!(stderr.contains("bad-kind.toml:3:8"), "{stderr}");
+    assert!(stderr.contains("expected one of `contacts`"), "{stderr}");
+
+    let stderr = config_error("syntax.toml");
+    assert!(stderr.contains("syntax.toml:1:"), "{stderr}");
+
+    let stderr = config_error("bad-as-of.toml");
+    assert!(
+        stderr.contains("bad-as-of.toml:2:9") && stderr.contains("YYYY-MM-DD"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn mapping_to_a_missing_column_is_an_error_naming_the_headers() {
+    let stderr = config_error("missing-column.toml");
+    assert!(stderr.contains("missing-column.toml:6:12"), "{stderr}");
+    assert!(
+        stderr.contains("`E-Mail`") && stderr.contains("its headers are: x, y"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn missing_input_file_points_at_its_path_in_the_config() {
+    let stderr = config_error("missing-file.toml");
+    assert!(
+        stderr.contains("missing-file.toml:2:8") && stderr.contains("file not found"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn invalid_regex_and_unknown_field_in_a_user_pack_are_errors_at_their_place() {
+    let stderr = config_error("bad-regex.toml");
+    assert!(
+        stderr.contains("bad-regex-pack.toml:7:11") && stderr.contains("unclosed group"),
+        "{stderr}"
+    );
+    let stderr = config_error("unknown-field.toml");
+    assert!(
+        stderr.contains("unknown-field-pack.toml:6:9") && stderr.contains("`email_address`"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn paths_that_cannot_be_audited_exit_2_with_a_clear_message() {
+    let (code, _, stderr) = run(&["audit", "/no/such/path"]);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("does not exist"), "{stderr}");
+
+    let empty = tempfile::tempdir().unwrap();
+    let (code, _, stderr) = run(&["audit", empty.path().to_str().unwrap()]);
+    assert_eq!(code, 2);
+    assert!(
+        stderr.contains("has no crmaudit.toml") && stderr.contains("crmaudit init"),
+        "{stderr}"
+    );
+
+    let (code, _, stderr) = run(&["audit", "--format", "yaml", "."]);
+    assert_eq!(code, 2, "{stderr}");
+    let (code, _, stderr) = run(&[
+        "audit",
+        "--as-of",
+        "yesterday",
+        &fixture("demo").display().to_string(),
+    ]);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("--as-of"), "{stderr}");
+}
+
+#[test]
+fn exit_codes_follow_the_gate() {
+    // Case 02 has invalid emails: 4 of 10, over the 2% tolerance of DQ001 (fail).
+    let emails = fixture("cases/02-email-validity/contacts.csv");
+    assert_eq!(audit(&emails, &["--as-of", "2024-12-31"]).code, 1);
+    // Case 06 is clean: passes, and a score floor above its score fails it.
+    let clean = fixture("cases/06-bom-quoted-header/contacts.csv");
+    let run = audit(&clean, &["--as-of", "2024-12-31"]);
+    assert_eq!(run.code, 0);
+    assert_eq!(run.report()["gate"]["passed"], true);
+    // Case 03 has only warnings: exit 0, unless --fail-on warn.
+    let phones = fixture("cases/03-phone-validity/contacts.csv");
+    let warn_only = audit(&phones, &["--as-of", "2024-12-31"]);
+    assert_eq!(warn_only.code, 0, "{}", warn_only.stdout);
+    let strict = audit(&phones, &["--as-of", "2024-12-31", "--fail-on", "warn"]);
+    assert_eq!(strict.code, 1);
+    let reasons = strict.report()["gate"]["reasons"].to_string();
+    assert!(
+        reasons.contains("DQ002") || reasons.contains("DQ020"),
+        "{reasons}"
+    );
+    // A score floor: the score is printed with the reason.
+    let floor = audit(&phones, &["--as-of", "2024-12-31", "--fail-under", "99.9"]);
+    assert_eq!(floor.code, 1);
+    assert!(
+        floor.report()["gate"]["reasons"]
+            .to_string()
+            .contains("--fail-under 99.9")
+    );
+    let (code, _, _) = common::run(&["audit", phones.to_str().unwrap(), "--fail-under", "120"]);
+    assert_eq!(code, 2);
+}
+
+#[test]
+fn demo_json_report_has_every_contract_key_and_schema_version_1() {
+    let (code, stdout, stderr) = run(&[
+        "audit",
+        fixture("demo").to_str().unwrap(),
+        "--format",
+        "json",
+        "--no-progress",
+    ]);
+    assert!(code == 0 || code == 1, "{stderr}");
+    let report: serde_json::Value =
+        serde_json::from_str(&stdout).expect("stdout is the JSON report");
+    assert_eq!(report["schema_version"], 1);
+    assert_eq!(report["as_of"], "2024-12-31", "the config's as_of applies");
+    for key in [
+        "tool",
+        "inputs",
+        "score",
+        "gate",
+        "tables",
+        "rules",
+        "duplicates",
+        "kpis",
+    ] {
+        assert!(report.get(key).is_some(), "missing {key}");
+    }
+    for input in report["inputs"].as_array().unwrap() {
+        for key in [
+            "table",
+            "kind",
+            "path",
+            "rows",
+            "encoding",
+            "delimiter",
+            "preset",
+            "unmapped_columns",
+        ] {
+            assert!(input.get(key).is_some(), "input lacks {key}");
+        }
+    }
+    for rule in report["rules"].as_array().unwrap() {
+        for key in [
+            "code",
+            "name",
+            "table",
+            "field",
+            "severity",
+            "outcome",
+            "violations",
+            "checked",
+            "threshold",
+            "sample",
+        ] {
+            assert!(rule.get(key).is_some(), "rule lacks {key}");
+        }
+        assert!(
+            rule["violations"].as_u64() <= rule["checked"].as_u64().max(Some(0)).or(Some(u64::MAX))
+        );
+    }
+    for table in report["tables"].as_array().unwrap() {
+        for field in table["fields"].as_array().unwrap() {
+            for dim in [
+                "completeness",
+                "validity",
+                "uniqueness",
+                "timeliness",
+                "consistency",
+            ] {
+                let v = &field[dim];
+                assert!(
+                    v.is_null() || (0.0..=1.0).contains(&v.as_f64().unwrap()),
+                    "{dim} {v}"
+                );
+            }
+        }
+    }
+}
+
+/// Strips the timings, the only part allowed to differ between identical runs.
+fn without_timings(json: &str) -> serde_json::Value {
+    let mut value: serde_json::Value = serde_json::from_str(json).unwrap();
+    value.as_object_mut().unwrap().remove("timings");
+    value
+}
+
+#[test]
+fn output_is_identical_whatever_the_thread_count() {
+    let demo = fixture("demo");
+    let one = audit(&demo, &["--threads", "1"]);
+    let two = audit(&demo, &["--threads", "2"]);
+    let four = audit(&demo, &["--threads", "4"]);
+    let read =
+        |run: &common::Run, name: &str| std::fs::read_to_string(run.out.path().join(name)).unwrap();
+    for name in ["worklist.csv", "duplicates.csv"] {
+        assert_eq!(read(&one, name), read(&two, name), "{name}");
+        assert_eq!(read(&one, name), read(&four, name), "{name}");
+    }
+    assert_eq!(
+        without_timings(&read(&one, "report.json")),
+        without_timings(&read(&two, "report.json"))
+    );
+    assert_eq!(
+        without_timings(&read(&one, "report.json")),
+        without_timings(&read(&four, "report.json"))
+    );
+    // The summary names the (temporary) output folder; everything else is identical.
+    let strip = |run: &common::Run| run.stdout.replace(run.out.path().to_str().unwrap(), "OUT");
+    assert_eq!(strip(&one), strip(&four));
+}
+
+#[test]
+fn out_dir_holds_complete_files_and_no_temporaries() {
+    let run = audit(&fixture("demo"), &[]);
+    let mut names: Vec<String> = std::fs::read_dir(run.out.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert_eq!(names, ["duplicates.csv", "report.json", "worklist.csv"]);
+    let worklist = run.worklist();
+    assert_eq!(
+        worklist.len() as u64,
+        run.report()["summary"]["findings"].as_u64().unwrap()
+    );
+    // Sorted by table, row, field, code.
+    let keys: Vec<(String, u64, String, String)> = worklist
+        .iter()
+        .map(|r| {
+            (
+                r["table"].clone(),
+                r["row"].parse().unwrap(),
+                r["field"].clone(),
+                r["code"].clone(),
+            )
+        })
+        .collect();
+    let mut sorted = keys.clone();
+    sorted.sort();
+    assert_eq!(keys, sorted);
+}
+
+#[test]
+fn quiet_prints_the_verdict_only() {
+    let (code, stdout, _) = run(&["audit", fixture("demo").to_str().unwrap(), "--quiet"]);
+    assert_eq!(code, 1);
+    assert!(stdout.starts_with("Gate FAILED"), "{stdout}");
+    assert!(!stdout.contains("Rules:"));
+}
+
+#[test]
+fn text_summary_fits_80_columns_and_has_no_colour_without_a_terminal() {
+    let (_, stdout, _) = run(&["audit", fixture("demo").to_str().unwrap()]);
+    for line in stdout.lines() {
+        assert!(line.chars().count() <= 80, "too wide: {line:?}");
+        assert!(!line.contains('\u{1b}'), "colour escape in {line:?}");
+    }
+    let (_, coloured, _) = run(&[
+        "audit",
+        fixture("demo").to_str().unwrap(),
+        "--color",
+        "always",
+    ]);
+    assert!(coloured.contains('\u{1b}'));
+}
+
+#[test]
+fn rules_list_explain_and_check() {
+    let (code, stdout, _) = run(&["rules", "list"]);
+    assert_eq!(code, 0);
+    for code in [
+        "DQ001", "DQ020", "DQ101", "DQ201", "DQ301", "DQ401", "DQ402",
+    ] {
+        assert!(stdout.contains(code), "{code} not listed");
+    }
+    let (code, stdout, _) = run(&["rules", "explain", "dq201"]);
+    assert_eq!(code, 0);
+    assert!(stdout.contains("## Why it matters for KPIs") && stdout.contains("surplus"));
+    let (code, _, stderr) = run(&["rules", "explain", "DQ999"]);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("DQ999"));
+    // User rules are explained from the workspace's packs.
+    let config = fixture("demo/crmaudit.toml");
+    let (code, stdout, _) = run(&[
+        "rules",
+        "explain",
+        "X001",
+        "--config",
+        config.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0, "{stdout}");
+    assert!(stdout.contains("user rule"));
+
+    let (code, stdout, _) = run(&[
+        "rules",
+        "check",
+        fixture("salesforce/rules.toml").to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0);
+    assert!(stdout.contains("4 rule(s), all valid"), "{stdout}");
+    let (code, _, stderr) = run(&["rules", "check", &invalid("bad-regex-pack.toml")]);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("bad-regex-pack.toml:7:11"), "{stderr}");
+}
+
+#[test]
+fn init_writes_a_config_that_audits_and_refuses_to_overwrite() {
+    let dir = tempfile::tempdir().unwrap();
+    for name in ["contacts.csv"] {
+        std::fs::copy(
+            fixture("cases/10-email-case-duplicates").join(name),
+            dir.path().join(name),
+        )
+        .unwrap();
+    }
+    let path = dir.path().to_str().unwrap();
+    let (code, stdout, stderr) = run(&["init", path]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stdout.contains("contacts"), "{stdout}");
+    let config = std::fs::read_to_string(dir.path().join("crmaudit.toml")).unwrap();
+    assert!(config.contains("kind = \"contacts\""), "{config}");
+    let audit_run = audit(dir.path(), &["--as-of", "2024-12-31"]);
+    assert_ne!(audit_run.code, 2, "{}", audit_run.stderr);
+    assert_eq!(audit_run.rule("DQ201", "email")["violations"], 2);
+
+    let (code, _, stderr) = run(&["init", path]);
+    assert_eq!(code, 2);
+    assert!(
+        stderr.contains("already exists") && stderr.contains("--force"),
+        "{stderr}"
+    );
+    let (code, _, _) = run(&["init", path, "--force"]);
+    assert_eq!(code, 0);
+}
