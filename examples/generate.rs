@@ -1296,7 +1296,8 @@ fn company_domain(b: &mut Vec<u8>, co: &Company) {
 fn write_companies(ctx: &Ctx, dir: &Path, man: &mut Vec<u8>) -> io::Result<()> {
     let mut w = Csv::create(
         &dir.join("companies.csv"),
-        "id,name,domain,industry,employees,annual_revenue,phone,city,state,country,owner_id,created_at",
+        "id,name,domain,industry,employees,annual_revenue,phone,city,state,country,owner_id,created_at,\
+         last_activity_at",
     )?;
     let mut name = Vec::with_capacity(64);
     let mut idb = Vec::with_capacity(16);
@@ -1365,6 +1366,10 @@ fn write_companies(ctx: &Ctx, dir: &Path, man: &mut Vec<u8>) -> io::Result<()> {
         s(b, OWNERS[co.owner].0);
         c(b);
         date(b, co.created);
+        c(b);
+        let mut ra = ctx.rng(T_COMPANIES, ci ^ (1 << 59));
+        let lo = (co.created + 1).max(days_from_civil(2024, 1, 15));
+        dt_sec(b, ra.work_ts(lo, AS_OF - 1));
         w.end_row()?;
     }
     w.finish()
@@ -1444,26 +1449,12 @@ fn phone_style(b: &mut Vec<u8>, city: &City, sub: u64, v: u64) {
             }
         }
     } else {
-        match v % 2 {
-            0 => {
-                b.push(b'+');
-                s(b, city.cc);
-                s(b, city.area);
-                b.extend_from_slice(&d[..len]);
-            }
-            _ => {
-                b.push(b'+');
-                s(b, city.cc);
-                b.push(b'-');
-                s(b, city.area);
-                let mut at = 0;
-                for g in city.groups {
-                    b.push(b'-');
-                    b.extend_from_slice(&d[at..at + g]);
-                    at += g;
-                }
-            }
-        }
+        // compact E.164: dashes or other separators would still read as the usual
+        // "+international with separators" style
+        b.push(b'+');
+        s(b, city.cc);
+        s(b, city.area);
+        b.extend_from_slice(&d[..len]);
     }
 }
 
@@ -1932,7 +1923,7 @@ fn write_leads(ctx: &Ctx, dir: &Path, man: &mut Vec<u8>) -> io::Result<()> {
     let mut w = Csv::create(
         &dir.join("leads.csv"),
         "id,first_name,last_name,email,phone,company,title,country,status,lead_source,owner_id,\
-         created_at,is_converted,converted_at,converted_contact_id",
+         created_at,last_activity_at,is_converted,converted_at,converted_contact_id",
     )?;
     let mut idb = Vec::with_capacity(16);
     let mut val = Vec::with_capacity(128);
@@ -2039,6 +2030,16 @@ fn write_leads(ctx: &Ctx, dir: &Path, man: &mut Vec<u8>) -> io::Result<()> {
             manifest(man, "leads", &idb, "slashed_date", "created_at", &val, kind);
         } else {
             date(b, created_day);
+        }
+        c(b);
+        // last activity: the contact's for converted leads, some time in 2024 for the others
+        let mut ra = ctx.rng(T_LEADS, k ^ (1 << 59));
+        match &conv {
+            Some(ct) => dt_sec(b, ct.activity),
+            None => {
+                let lo = (created_day + 1).max(days_from_civil(2024, 1, 15));
+                dt_sec(b, ra.work_ts(lo, AS_OF - 1));
+            }
         }
         c(b);
         match &conv {

@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # Benchmark `crmaudit audit` on a generated workspace.
 #
-#   scripts/bench.sh [--rows N] [--runs N] [--seed S] [--regen]
+#   scripts/bench.sh [--rows N] [--runs N] [--seed S] [--tables LIST] [--regen]
 #
 # 1. builds the release binary and the data generator (examples/generate.rs),
 # 2. generates a workspace with N contacts (default 1,000,000, seed 42) into
-#    target/bench-data (target/bench-data-N-sS for other sizes/seeds) unless already there,
+#    target/bench-data (target/bench-data-N-sS[-LIST] otherwise) unless already there;
+#    --tables contacts,deals,... generates only those tables (default: all),
 # 3. runs `crmaudit audit DIR --no-progress --format json > /dev/null` R times (default 5)
 #    under /usr/bin/time and prints each run's wall time and peak RSS, then the medians.
 #
@@ -22,6 +23,7 @@ rows=1000000
 runs=5
 seed=42
 regen=0
+tables=all
 
 is_count() { [[ $1 =~ ^[0-9]+$ ]] && (( 10#$1 > 0 )); }
 
@@ -33,6 +35,8 @@ while (( $# > 0 )); do
         --runs=*) runs="${1#*=}"; shift ;;
         --seed) seed="${2:-}"; shift 2 || { usage >&2; exit 2; } ;;
         --seed=*) seed="${1#*=}"; shift ;;
+        --tables) tables="${2:-}"; shift 2 || { usage >&2; exit 2; } ;;
+        --tables=*) tables="${1#*=}"; shift ;;
         --regen) regen=1; shift ;;
         -h|--help) usage; exit 0 ;;
         *) echo "bench.sh: unknown argument: $1" >&2; usage >&2; exit 2 ;;
@@ -43,6 +47,7 @@ rows="${rows//_/}"
 is_count "$rows" || { echo "bench.sh: --rows must be a positive integer, got '$rows'" >&2; exit 2; }
 is_count "$runs" || { echo "bench.sh: --runs must be a positive integer, got '$runs'" >&2; exit 2; }
 [[ $seed =~ ^[0-9]+$ ]] || { echo "bench.sh: --seed must be a non-negative integer, got '$seed'" >&2; exit 2; }
+[[ $tables =~ ^[a-z_]+(,[a-z_]+)*$ ]] || { echo "bench.sh: --tables must be a comma-separated list, got '$tables'" >&2; exit 2; }
 
 if [[ ! -x /usr/bin/time ]]; then
     echo "bench.sh: /usr/bin/time (GNU time) not found; install it, e.g. 'apt-get install time'" >&2
@@ -54,10 +59,11 @@ target="${CARGO_TARGET_DIR:-target}"
 bin="$target/release/crmaudit"
 gen="$target/release/examples/generate"
 
-if (( rows == 1000000 && seed == 42 )); then
+if (( rows == 1000000 && seed == 42 )) && [[ $tables == all ]]; then
     data="$target/bench-data"
 else
     data="$target/bench-data-$rows-s$seed"
+    [[ $tables == all ]] || data="$data-${tables//,/-}"
 fi
 
 echo "==> cargo build --release (crmaudit + generator)"
@@ -71,10 +77,10 @@ fi
 if [[ -f $data/crmaudit.toml && -f $data/contacts.csv ]]; then
     echo "==> using existing $data"
 else
-    echo "==> generating $rows contacts (seed $seed) into $data"
+    echo "==> generating $rows contacts (seed $seed, tables: $tables) into $data"
     rm -rf -- "$data.tmp"
     gen_start=$(date +%s.%N)
-    "$gen" --rows "$rows" --seed "$seed" --out "$data.tmp"
+    "$gen" --rows "$rows" --seed "$seed" --tables "$tables" --out "$data.tmp"
     gen_end=$(date +%s.%N)
     rm -rf -- "$data"
     mv -- "$data.tmp" "$data"

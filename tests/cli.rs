@@ -345,13 +345,11 @@ fn rules_list_explain_and_check() {
 #[test]
 fn init_writes_a_config_that_audits_and_refuses_to_overwrite() {
     let dir = tempfile::tempdir().unwrap();
-    for name in ["contacts.csv"] {
-        std::fs::copy(
-            fixture("cases/10-email-case-duplicates").join(name),
-            dir.path().join(name),
-        )
-        .unwrap();
-    }
+    std::fs::copy(
+        fixture("cases/10-email-case-duplicates/contacts.csv"),
+        dir.path().join("contacts.csv"),
+    )
+    .unwrap();
     let path = dir.path().to_str().unwrap();
     let (code, stdout, stderr) = run(&["init", path]);
     assert_eq!(code, 0, "{stderr}");

@@ -114,6 +114,7 @@ impl CheckKind {
 
     /// The kinds a user pack may declare with its own codes.
     pub const GENERIC: &'static [CheckKind] = &[
+        CheckKind::Number,
         CheckKind::Regex,
         CheckKind::Allowed,
         CheckKind::Range,
