@@ -376,7 +376,9 @@ fn iso(b: &[u8]) -> Option<(DateShape, Result<DateValue, DateError>)> {
         b'T' | b't' | b' ' => {}
         _ => return Some((DateShape::Unrecognised, Err(DateError::Unrecognised))),
     }
-    let valid_time = clock(time, false).is_some_and(offset);
+    // After a space, a 12-hour clock is read as after every other date format
+    // (`2024-01-13 10:30 PM`); after `T` the time is ISO 8601, 24-hour only.
+    let valid_time = clock(time, first == b' ').is_some_and(offset);
     if !valid_time {
         // A space followed by something that is not a time at all is not an
         // ISO date-time; a `T` or a colon means a broken time.
