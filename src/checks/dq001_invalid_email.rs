@@ -42,6 +42,12 @@ rates, NPS and CSAT denominators, and defeat duplicate detection on email.\n\n\
                 None,
             )),
             Ok(canonical) => domain_typo_suggestion(canonical).map(|fixed| {
+                // Only the domain is mistyped: the fix keeps the local part as written
+                // (`Rex.Case@Gmial.com` -> `Rex.Case@gmail.com`), not the lowercased canonical.
+                let fixed = match (raw.trim().rsplit_once('@'), fixed.rsplit_once('@')) {
+                    (Some((local, _)), Some((_, domain))) => format!("{local}@{domain}"),
+                    _ => fixed,
+                };
                 (
                     format!("{} looks like a misspelt domain", quote(raw.trim())),
                     Some(fixed),
