@@ -48,14 +48,24 @@ With `values = [\"New\", \"Working\"]`, `new` is reported as a case variant of `
                 shown.join(", ")
             }
         };
+        // `case_sensitive = false` accepts values that differ from an allowed one in letter case
+        // only. Spacing and `_`/`-` variants (`closed_won` for `Closed Won`) are still reported
+        // as variants: they split KPI groups whatever the case.
+        let lowered: Vec<String> = if options.case_sensitive {
+            Vec::new()
+        } else {
+            options.values.iter().map(|v| v.to_lowercase()).collect()
+        };
         per_value(ctx, |_, raw| {
             let value = raw.trim();
             if options.values.iter().any(|v| v == value) {
                 return None;
             }
+            if !lowered.is_empty() && lowered.contains(&value.to_lowercase()) {
+                return None;
+            }
             let key = picklist_key(value);
             match keyed.iter().find(|(k, _)| *k == key) {
-                Some(_) if !options.case_sensitive => None,
                 Some((_, allowed)) => Some((
                     format!(
                         "{} is a variant of the allowed value `{allowed}`",
