@@ -43,6 +43,14 @@ Mis-decoded names and companies stop matching their duplicates and references.\n
                 ));
             }
         }
-        RuleResult::from_findings(findings, ctx.table.rows())
+        // `checked` counts records, so the violations count records too: a record with two
+        // mis-encoded cells is two findings but one violating record (otherwise the violation
+        // share can exceed 1).
+        let mut records: Vec<usize> = findings.iter().map(|f| f.record).collect();
+        records.sort_unstable();
+        records.dedup();
+        let mut result = RuleResult::from_findings(findings, ctx.table.rows());
+        result.violations = records.len();
+        result
     }
 }
