@@ -1,4 +1,5 @@
 use crate::config::CheckKind;
+use crate::normalize::date::DateValue;
 
 use super::{Check, Ctx, RuleResult, record_date};
 
@@ -35,13 +36,13 @@ With `--as-of 2024-12-31` and `after_days = 365`, a contact last active on 2023-
             .rule
             .columns
             .iter()
-            .map(|&c| (c, record_date(ctx, c)))
+            .map(|&c| (c, sign_of_life(ctx, c)))
             .collect();
         let mut findings = Vec::new();
         let mut checked = 0;
         let mut undated = 0;
         for record in 0..ctx.table.rows() {
-            let Some((column, date)) = readers
+            let Some((column, (date, ambiguous))) = readers
                 .iter()
                 .find_map(|(c, read)| read(record).map(|d| (*c, d)))
             else {
@@ -56,8 +57,13 @@ With `--as-of 2024-12-31` and `after_days = 365`, a contact last active on 2023-
                     record,
                     Some(column),
                     format!(
-                        "last sign of life `{}` {date} is {age} days before {as_of} (limit {after_days})",
-                        ctx.field_label(column)
+                        "last sign of life `{}` {date}{} is {age} days before {as_of} (limit {after_days})",
+                        ctx.field_label(column),
+                        if ambiguous {
+                            " (the later reading of an ambiguous date)"
+                        } else {
+                            ""
+                        }
                     ),
                     None,
                 ));
@@ -76,5 +82,26 @@ With `--as-of 2024-12-31` and `after_days = 365`, a contact last active on 2023-
             ));
         }
         result
+    }
+}
+
+/// A record's date in `column` as a sign of life, and whether it was ambiguous. An ambiguous
+/// day/month value (`03/04/2024` without `date_order`) still is a sign of life: it counts as the
+/// later of its two readings, so the record is stale only when both readings are. Skipping it
+/// instead would fall back to an older field (last modified, created) and report a record whose
+/// last activity may be recent.
+fn sign_of_life(ctx: &Ctx, column: usize) -> impl Fn(usize) -> Option<(jiff::civil::Date, bool)> {
+    let read = record_date(ctx, column);
+    let distinct = ctx.cache.distinct(ctx.table, ctx.table_index, column);
+    let dates = ctx.cache.dates(ctx.table, ctx.table_index, column);
+    move |record| match read(record) {
+        Some(date) => Some((date, false)),
+        None => match &dates[distinct.ids[record] as usize].1 {
+            Ok(DateValue::Ambiguous {
+                day_first,
+                month_first,
+            }) => Some(((*day_first).max(*month_first), true)),
+            _ => None,
+        },
     }
 }
