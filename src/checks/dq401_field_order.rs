@@ -58,10 +58,14 @@ was opened, a negative resolution time. Averages absorb them without a sign.\n\n
             };
             checked += 1;
             if !op.holds(ordering) {
-                let relation = match ordering {
-                    Ordering::Less => "is before",
-                    Ordering::Greater => "is after",
-                    Ordering::Equal => "equals",
+                // Dates are before/after each other; numbers (the fallback) are less/greater.
+                let dates = left_date(record).is_some() && right_date(record).is_some();
+                let relation = match (ordering, dates) {
+                    (Ordering::Less, true) => "is before",
+                    (Ordering::Greater, true) => "is after",
+                    (Ordering::Less, false) => "is less than",
+                    (Ordering::Greater, false) => "is greater than",
+                    (Ordering::Equal, _) => "equals",
                 };
                 findings.push(ctx.finding(
                     record,
