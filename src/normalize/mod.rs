@@ -15,3 +15,6 @@ pub mod email;
 pub mod number;
 pub mod phone;
 pub mod text;
+
+#[cfg(test)]
+mod proptests;

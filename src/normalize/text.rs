@@ -31,8 +31,13 @@ pub fn fold_key(raw: &str) -> String {
     let mut out = String::with_capacity(raw.len());
     if raw.is_ascii() {
         // Fast path for the overwhelmingly common case: one pass, one
-        // allocation.
-        for word in raw.split_ascii_whitespace() {
+        // allocation. Splits where the Unicode path does: on ASCII,
+        // `char::is_whitespace` is `is_ascii_whitespace` plus U+000B (vertical
+        // tab), which `split_ascii_whitespace` would keep inside a word.
+        for word in raw
+            .split(|c: char| c.is_ascii_whitespace() || c == '\u{b}')
+            .filter(|w| !w.is_empty())
+        {
             if !out.is_empty() {
                 out.push(' ');
             }
@@ -154,6 +159,9 @@ mod tests {
         assert_eq!(fold_key("ΟΔΟΣ"), "οδος");
         assert_eq!(fold_key(""), "");
         assert_eq!(fold_key("   "), "");
+        // A vertical tab is whitespace on the ASCII fast path too.
+        assert_eq!(fold_key("\u{b}Acme\u{b}\u{b}Corp "), "acme corp");
+        assert_eq!(fold_key("\u{b}"), "");
     }
 
     #[test]
