@@ -11,6 +11,7 @@ use std::sync::OnceLock;
 use foldhash::{HashMap, HashMapExt};
 use rayon::prelude::*;
 
+use super::intern::{Interned, intern};
 use crate::dataset::{Dataset, Table};
 use crate::normalize::date::{DateShape, DateValue, parse_date};
 use crate::normalize::email::{EmailError, parse_email};
@@ -37,6 +38,8 @@ pub struct PhoneColumn {
     pub parsed: Vec<Result<Phone, PhoneError>>,
     /// The region each entry of `parsed` was read in.
     pub regions: Vec<Option<&'static str>>,
+    /// The distinct value (index into [`Distinct::first`]) each entry of `parsed` was read from.
+    pub values: Vec<u32>,
 }
 
 #[derive(Default)]
@@ -74,20 +77,7 @@ impl Cache {
     pub fn distinct(&self, table: &Table, t: usize, column: usize) -> &Distinct {
         self.slot(t, column).distinct.get_or_init(|| {
             let col = &table.raw.columns[column];
-            let mut index: HashMap<&str, u32> = HashMap::with_capacity(1024);
-            let mut ids = Vec::with_capacity(col.len());
-            let mut first = Vec::new();
-            let mut counts = Vec::new();
-            for (record, value) in col.iter().enumerate() {
-                let next = first.len() as u32;
-                let id = *index.entry(value).or_insert(next);
-                if id == next {
-                    first.push(record as u32);
-                    counts.push(0);
-                }
-                counts[id as usize] += 1;
-                ids.push(id);
-            }
+            let Interned { ids, first, counts } = intern(col.len(), |r| col.get(r));
             let missing = first
                 .par_iter()
                 .map(|&r| is_missing(col.get(r as usize)))
@@ -164,7 +154,10 @@ impl Cache {
         self.slot(t, column).phones.get_or_init(|| {
             let distinct = self.distinct(table, t, column);
             let regions = self.regions(table, t);
-            let mut keys: HashMap<(u32, Option<&'static str>), u32> = HashMap::new();
+            // A distinct value is nearly always read in one region; only the values that occur
+            // under several regions go through the map.
+            let mut unit_of_value: Vec<u32> = vec![u32::MAX; distinct.first.len()];
+            let mut other_regions: HashMap<(u32, Option<&'static str>), u32> = HashMap::new();
             let mut pairs: Vec<(u32, Option<&'static str>)> = Vec::new();
             let key = distinct
                 .ids
@@ -174,7 +167,16 @@ impl Cache {
                     if distinct.missing[id as usize] {
                         return u32::MAX;
                     }
-                    *keys.entry((id, region)).or_insert_with(|| {
+                    let unit = unit_of_value[id as usize];
+                    if unit == u32::MAX {
+                        pairs.push((id, region));
+                        unit_of_value[id as usize] = (pairs.len() - 1) as u32;
+                        return (pairs.len() - 1) as u32;
+                    }
+                    if pairs[unit as usize].1 == region {
+                        return unit;
+                    }
+                    *other_regions.entry((id, region)).or_insert_with(|| {
                         pairs.push((id, region));
                         (pairs.len() - 1) as u32
                     })
@@ -189,10 +191,12 @@ impl Cache {
                 })
                 .collect();
             let regions = pairs.iter().map(|&(_, region)| region).collect();
+            let values = pairs.iter().map(|&(id, _)| id).collect();
             PhoneColumn {
                 key,
                 parsed,
                 regions,
+                values,
             }
         })
     }

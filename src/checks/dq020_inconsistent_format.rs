@@ -1,11 +1,11 @@
-use std::collections::BTreeMap;
+use std::borrow::Cow;
 
 use foldhash::{HashMap, HashMapExt};
 
 use crate::config::{CheckKind, StyleKind};
 use crate::kind::FieldType;
 use crate::normalize::country::{country_code, country_spelling_style};
-use crate::normalize::date::DateValue;
+use crate::normalize::date::{DateShape, DateValue};
 use crate::normalize::phone::phone_style;
 use crate::normalize::text::{CaseStyle, case_style};
 
@@ -57,92 +57,122 @@ hide duplicates and are the usual sign of several data-entry paths.\n\n\
         let col = &table.raw.columns[column];
         let raw_of = |id: usize| col.get(distinct.first[id] as usize);
 
-        // Style and comparison key of each distinct value (phones: key per record, below).
+        // Style of each distinct value, interned: a column has a handful of styles but up to a
+        // million distinct values, so each value carries a small index, not its own label.
         let dates = (style_kind == StyleKind::Date)
             .then(|| ctx.cache.dates(table, ctx.table_index, column));
-        let mut styles: Vec<String> = Vec::with_capacity(distinct.first.len());
-        let mut keys: Vec<Option<String>> = Vec::with_capacity(distinct.first.len());
-        for id in 0..distinct.first.len() {
-            let raw = raw_of(id);
-            let (style, key) = match style_kind {
-                StyleKind::Phone => (phone_style(raw).to_string(), None),
+        let mut labels = StyleLabels::default();
+        let mut date_labels: HashMap<DateShape, u16> = HashMap::new();
+        let styles: Vec<u16> = (0..distinct.first.len())
+            .map(|id| match style_kind {
+                StyleKind::Phone => labels.intern(phone_style(raw_of(id))),
                 StyleKind::Date => {
-                    let (shape, parsed) = &dates.expect("set for dates")[id];
-                    let key = match parsed {
-                        Ok(DateValue::Date(d)) => Some(d.to_string()),
-                        _ => None,
-                    };
-                    (shape.to_string(), key)
+                    let shape = dates.expect("set for dates")[id].0;
+                    *date_labels
+                        .entry(shape)
+                        .or_insert_with(|| labels.intern_owned(shape.to_string()))
                 }
-                StyleKind::Country => (
-                    country_spelling_style(raw).to_string(),
-                    country_code(raw).map(str::to_string),
-                ),
-                StyleKind::Casing | StyleKind::Auto => {
-                    (casing_label(raw).to_string(), Some(picklist_key(raw)))
-                }
-            };
-            styles.push(style);
-            keys.push(key);
-        }
+                StyleKind::Country => labels.intern(country_spelling_style(raw_of(id))),
+                StyleKind::Casing | StyleKind::Auto => labels.intern(casing_label(raw_of(id))),
+            })
+            .collect();
+
+        // The comparison key is per *unit*: a distinct value, or for phones a distinct value read
+        // in one region (the same digits are different numbers in different countries). Units
+        // are numbered in order of first occurrence, like distinct values.
         let phones = (style_kind == StyleKind::Phone)
             .then(|| ctx.cache.phones(table, ctx.table_index, column));
-        let record_key = |record: usize, id: usize| -> Option<String> {
+        let unit_value: Vec<u32> = match phones {
+            Some(p) => p.values.clone(),
+            None => (0..distinct.first.len() as u32).collect(),
+        };
+        let unit_of = |record: usize| -> Option<usize> {
             match phones {
-                Some(p) => match p.key[record] {
-                    u32::MAX => None,
-                    k => p.parsed[k as usize].as_ref().ok().map(|ph| ph.e164.clone()),
-                },
-                None => keys[id].clone(),
+                Some(p) => (p.key[record] != u32::MAX).then_some(p.key[record] as usize),
+                None => {
+                    let id = distinct.ids[record] as usize;
+                    (!distinct.missing[id]).then_some(id)
+                }
             }
         };
+        let keys: Vec<Option<Cow<str>>> = (0..unit_value.len())
+            .map(|unit| {
+                let id = unit_value[unit] as usize;
+                if distinct.missing[id] {
+                    return None;
+                }
+                match style_kind {
+                    StyleKind::Phone => phones.expect("set for phones").parsed[unit]
+                        .as_ref()
+                        .ok()
+                        .map(|ph| Cow::Borrowed(ph.e164.as_str())),
+                    StyleKind::Date => match &dates.expect("set for dates")[id].1 {
+                        Ok(DateValue::Date(d)) => Some(Cow::Owned(d.to_string())),
+                        _ => None,
+                    },
+                    StyleKind::Country => country_code(raw_of(id)).map(Cow::Borrowed),
+                    StyleKind::Casing | StyleKind::Auto => {
+                        Some(Cow::Owned(picklist_key(raw_of(id))))
+                    }
+                }
+            })
+            .collect();
 
         let casing = matches!(style_kind, StyleKind::Casing | StyleKind::Auto);
-        let mut style_counts: BTreeMap<&str, usize> = BTreeMap::new();
+        let neutral = labels.find(NEUTRAL);
+        let lower_word = labels.find(LOWER_WORD);
+        let snake = labels.find("snake_case");
+        let mut style_counts = vec![0usize; labels.names.len()];
         let mut checked = 0;
-        for &id in &distinct.ids {
-            if !distinct.missing[id as usize] {
-                checked += 1;
-                *style_counts.entry(&styles[id as usize]).or_default() += 1;
+        for (id, &count) in distinct.counts.iter().enumerate() {
+            if !distinct.missing[id] {
+                checked += count as usize;
+                style_counts[styles[id] as usize] += count as usize;
             }
         }
+        // Styles in name order, as the detail lists them and ties are broken.
+        let mut order: Vec<u16> = (0..labels.names.len() as u16)
+            .filter(|&s| style_counts[s as usize] > 0)
+            .collect();
+        order.sort_by(|&a, &b| labels.names[a as usize].cmp(&labels.names[b as usize]));
         // Values that fit any convention cast no vote.
-        let voting = style_counts
-            .keys()
-            .filter(|s| !casing || **s != NEUTRAL)
-            .count();
-        if voting < 2 {
+        let votes = |s: &u16| !casing || Some(*s) != neutral;
+        if order.iter().filter(|s| votes(s)).count() < 2 {
             return RuleResult {
                 checked,
                 ..RuleResult::default()
             };
         }
         // Most records wins; ties go to the first style in name order, for determinism.
-        let dominant: &str = style_counts
+        let dominant = *order
             .iter()
-            .filter(|(s, _)| !casing || **s != NEUTRAL)
-            .max_by(|a, b| a.1.cmp(b.1).then(b.0.cmp(a.0)))
-            .map(|(s, _)| *s)
+            .filter(|s| votes(s))
+            .rev()
+            .max_by_key(|&&s| style_counts[s as usize])
             .expect("two styles at least");
-        let dominant_count = style_counts[dominant];
+        let dominant_label = labels.names[dominant as usize].as_ref();
+        let dominant_count = style_counts[dominant as usize];
+        let conflicts = |style: u16| -> bool {
+            if !casing {
+                return style != dominant;
+            }
+            !(style == dominant
+                || Some(style) == neutral
+                || (Some(style) == lower_word && Some(dominant) == snake))
+        };
 
-        // The most common dominant-style spelling of each key, as the suggested fix.
-        let mut best: HashMap<String, (usize, u32)> = HashMap::new();
-        let mut spellings: BTreeMap<String, Vec<String>> = BTreeMap::new();
-        for (record, &id) in distinct.ids.iter().enumerate() {
-            let id = id as usize;
-            if distinct.missing[id] {
-                continue;
-            }
-            let Some(key) = record_key(record, id) else {
-                continue;
-            };
-            let variants = spellings.entry(key.clone()).or_default();
+        // Per key: the most common dominant-style spelling (the suggested fix), and whether the
+        // key is written several ways (for the detail).
+        let mut best: HashMap<&str, (usize, u32)> = HashMap::new();
+        let mut spellings: HashMap<&str, (&str, bool)> = HashMap::new();
+        for (unit, key) in keys.iter().enumerate() {
+            let Some(key) = key.as_deref() else { continue };
+            let id = unit_value[unit] as usize;
             let raw = raw_of(id).trim();
-            if variants.len() < 6 && !variants.iter().any(|v| v == raw) {
-                variants.push(raw.to_string());
-            }
-            if styles[id] == dominant {
+            let entry = spellings.entry(key).or_insert((raw, false));
+            entry.1 |= entry.0 != raw;
+            // Phones suggest their E.164 form, never another spelling.
+            if phones.is_none() && styles[id] == dominant {
                 let entry = best.entry(key).or_insert((id, 0));
                 if distinct.counts[id] > entry.1 {
                     *entry = (id, distinct.counts[id]);
@@ -151,54 +181,69 @@ hide duplicates and are the usual sign of several data-entry paths.\n\n\
         }
 
         let mut findings = Vec::new();
-        for (record, &id) in distinct.ids.iter().enumerate() {
-            let id = id as usize;
-            if distinct.missing[id] || !conflicts(&styles[id], dominant, casing) {
+        for record in 0..distinct.ids.len() {
+            let Some(unit) = unit_of(record) else {
+                continue;
+            };
+            let id = unit_value[unit] as usize;
+            if !conflicts(styles[id]) {
                 continue;
             }
-            let key = record_key(record, id);
-            let suggestion = match (&key, phones) {
+            let suggestion = match (keys[unit].as_deref(), phones) {
                 // Phones: the E.164 form, keeping an extension, whatever the dominant style.
-                (Some(_), Some(p)) => {
-                    p.parsed[p.key[record] as usize]
-                        .as_ref()
-                        .ok()
-                        .map(|ph| match &ph.extension {
-                            Some(ext) => format!("{} x{ext}", ph.e164),
-                            None => ph.e164.clone(),
-                        })
-                }
-                (Some(k), None) if best.contains_key(k) => {
-                    Some(raw_of(best[k].0).trim().to_string())
-                }
-                (Some(k), None) if style_kind == StyleKind::Date => Some(k.clone()),
+                (Some(_), Some(p)) => p.parsed[unit].as_ref().ok().map(|ph| match &ph.extension {
+                    Some(ext) => format!("{} x{ext}", ph.e164),
+                    None => ph.e164.clone(),
+                }),
+                (Some(k), None) => match best.get(k) {
+                    Some(&(best_id, _)) => Some(raw_of(best_id).trim().to_string()),
+                    None if style_kind == StyleKind::Date => Some(k.to_string()),
+                    None => None,
+                },
                 _ => None,
             };
             findings.push(ctx.finding(
                 record,
                 Some(column),
                 format!(
-                    "{} is written as {}; most values ({dominant_count} of {checked}) are written as {dominant}",
+                    "{} is written as {}; most values ({dominant_count} of {checked}) are written as {dominant_label}",
                     quote(raw_of(id)),
-                    styles[id]
+                    labels.names[styles[id] as usize]
                 ),
                 suggestion,
             ));
         }
 
-        let listed: Vec<String> = style_counts
+        let listed: Vec<String> = order
             .iter()
-            .map(|(style, count)| format!("{style} ({count})"))
+            .map(|&s| {
+                format!(
+                    "{} ({})",
+                    labels.names[s as usize], style_counts[s as usize]
+                )
+            })
             .collect();
-        let mut detail = format!("{} styles: {}", style_counts.len(), listed.join(", "));
-        let several: Vec<(&String, &Vec<String>)> =
-            spellings.iter().filter(|(_, v)| v.len() > 1).collect();
-        if !several.is_empty() {
-            let (key, variants) = several[0];
+        let mut detail = format!("{} styles: {}", order.len(), listed.join(", "));
+        let several = spellings.values().filter(|(_, several)| *several).count();
+        if let Some(example) = spellings
+            .iter()
+            .filter(|(_, (_, several))| *several)
+            .map(|(key, _)| *key)
+            .min()
+        {
+            // Up to six spellings of the first such key, in order of first occurrence.
+            let mut variants: Vec<&str> = Vec::new();
+            for (unit, key) in keys.iter().enumerate() {
+                if key.as_deref() == Some(example) {
+                    let raw = raw_of(unit_value[unit] as usize).trim();
+                    if variants.len() < 6 && !variants.contains(&raw) {
+                        variants.push(raw);
+                    }
+                }
+            }
             let shown: Vec<String> = variants.iter().map(|v| quote(v)).collect();
             detail.push_str(&format!(
-                "; {} value(s) written several ways, e.g. {key} as {}",
-                several.len(),
+                "; {several} value(s) written several ways, e.g. {example} as {}",
                 shown.join(", ")
             ));
         }
@@ -209,6 +254,40 @@ hide duplicates and are the usual sign of several data-entry paths.\n\n\
             detail: Some(detail),
             duplicates: None,
         }
+    }
+}
+
+/// Style labels of one column, each stored once.
+#[derive(Default)]
+struct StyleLabels {
+    names: Vec<Cow<'static, str>>,
+    index: HashMap<Cow<'static, str>, u16>,
+}
+
+impl StyleLabels {
+    fn intern(&mut self, label: &'static str) -> u16 {
+        if let Some(&i) = self.index.get(label) {
+            return i;
+        }
+        self.push(Cow::Borrowed(label))
+    }
+
+    fn intern_owned(&mut self, label: String) -> u16 {
+        if let Some(&i) = self.index.get(label.as_str()) {
+            return i;
+        }
+        self.push(Cow::Owned(label))
+    }
+
+    fn push(&mut self, label: Cow<'static, str>) -> u16 {
+        let i = self.names.len() as u16;
+        self.names.push(label.clone());
+        self.index.insert(label, i);
+        i
+    }
+
+    fn find(&self, label: &str) -> Option<u16> {
+        self.index.get(label).copied()
     }
 }
 
@@ -232,11 +311,3 @@ fn casing_label(raw: &str) -> &'static str {
 
 const NEUTRAL: &str = "acronym or no letters";
 const LOWER_WORD: &str = "lowercase";
-
-/// Whether a value written in `style` breaks a column whose dominant style is `dominant`.
-fn conflicts(style: &str, dominant: &str, casing: bool) -> bool {
-    if !casing {
-        return style != dominant;
-    }
-    !(style == dominant || style == NEUTRAL || (style == LOWER_WORD && dominant == "snake_case"))
-}

@@ -1,9 +1,13 @@
+use std::borrow::Cow;
+
 use foldhash::{HashMap, HashMapExt};
+use rayon::prelude::*;
 
 use crate::config::{CheckKind, rule_pack::UniqueNormalize};
 use crate::kind::FieldType;
 use crate::normalize::text::fold_key;
 
+use super::intern::intern;
 use super::{Check, Ctx, RuleResult, quote};
 
 /// DQ201: a value that should be unique appears on several records.
@@ -56,57 +60,79 @@ Emails a, a, b, b, b, c: 2 duplicate groups, 5 records involved, 3 surplus recor
         let phones = (mode == UniqueNormalize::Auto && field_type == FieldType::Phone)
             .then(|| ctx.cache.phones(table, ctx.table_index, column));
         let col = &table.raw.columns[column];
-        // One key per distinct value (per record for phones, whose region varies by record).
-        let distinct_keys: Vec<String> = distinct
-            .first
-            .iter()
-            .enumerate()
-            .map(|(id, &record)| {
-                let raw = col.get(record as usize);
-                match (mode, emails) {
-                    (UniqueNormalize::Exact, _) => raw.trim().to_string(),
-                    (_, Some(emails)) => match &emails[id] {
-                        Ok(canonical) => canonical.clone(),
-                        Err(_) => fold_key(raw),
-                    },
-                    _ => fold_key(raw),
-                }
-            })
-            .collect();
-        let key_of = |record: usize, id: usize| -> &str {
-            if let Some(p) = phones
-                && p.key[record] != u32::MAX
-                && let Ok(phone) = &p.parsed[p.key[record] as usize]
-            {
-                return &phone.e164;
+        let raw_of = |id: usize| col.get(distinct.first[id] as usize);
+        // One key per unit: a distinct value, or for phones a distinct value read in one region
+        // (the same digits are different numbers in different countries).
+        let value_key = |id: usize| -> Cow<str> {
+            let raw = raw_of(id);
+            match (mode, emails) {
+                (UniqueNormalize::Exact, _) => Cow::Borrowed(raw.trim()),
+                (_, Some(emails)) => match &emails[id] {
+                    Ok(canonical) => Cow::Borrowed(canonical.as_str()),
+                    Err(_) => Cow::Owned(fold_key(raw)),
+                },
+                _ => Cow::Owned(fold_key(raw)),
             }
-            &distinct_keys[id]
+        };
+        let keys: Vec<Cow<str>> = match phones {
+            Some(p) => p
+                .values
+                .par_iter()
+                .zip(&p.parsed)
+                .map(|(&id, parsed)| match parsed {
+                    Ok(phone) => Cow::Borrowed(phone.e164.as_str()),
+                    Err(_) => value_key(id as usize),
+                })
+                .collect(),
+            None => (0..distinct.first.len())
+                .into_par_iter()
+                .with_min_len(1024)
+                .map(value_key)
+                .collect(),
+        };
+        let unit_of = |record: usize| -> Option<usize> {
+            match phones {
+                Some(p) => (p.key[record] != u32::MAX).then_some(p.key[record] as usize),
+                None => {
+                    let id = distinct.ids[record] as usize;
+                    (!distinct.missing[id]).then_some(id)
+                }
+            }
+        };
+        // Units whose keys are their raw values (exact ids written without padding, the usual
+        // case) are already numbered by the distinct pass.
+        let identity = mode == UniqueNormalize::Exact
+            && phones.is_none()
+            && keys
+                .iter()
+                .enumerate()
+                .all(|(id, k)| k.len() == raw_of(id).len());
+        let key_ids: Vec<u32> = if identity {
+            (0..keys.len() as u32).collect()
+        } else {
+            intern(keys.len(), |u| &keys[u]).ids
         };
 
-        let mut first_of: HashMap<&str, usize> = HashMap::with_capacity(distinct.first.len());
-        let mut group_size: HashMap<&str, usize> = HashMap::new();
+        let mut first_of: Vec<u32> = vec![u32::MAX; keys.len()];
+        let mut group_size: Vec<u32> = vec![0; keys.len()];
         let mut checked = 0;
-        let mut surplus = Vec::new();
-        for (record, &id) in distinct.ids.iter().enumerate() {
-            if distinct.missing[id as usize] {
+        let mut surplus: Vec<(usize, usize, usize)> = Vec::new();
+        for record in 0..distinct.ids.len() {
+            let Some(unit) = unit_of(record) else {
                 continue;
-            }
+            };
             checked += 1;
-            let key = key_of(record, id as usize);
-            match first_of.get(key) {
-                Some(&first) => {
-                    *group_size.entry(key).or_insert(1) += 1;
-                    surplus.push((record, first, key));
-                }
-                None => {
-                    first_of.insert(key, record);
-                }
+            let key = key_ids[unit] as usize;
+            group_size[key] += 1;
+            match first_of[key] {
+                u32::MAX => first_of[key] = record as u32,
+                first => surplus.push((record, first as usize, unit)),
             }
         }
         let header = ctx.field_label(column);
         let findings: Vec<_> = surplus
             .iter()
-            .map(|&(record, first, key)| {
+            .map(|&(record, first, unit)| {
                 ctx.finding(
                     record,
                     Some(column),
@@ -114,8 +140,8 @@ Emails a, a, b, b, b, c: 2 duplicate groups, 5 records involved, 3 surplus recor
                         "same `{header}` as record {} (line {}): {} records share {}",
                         table.record_id(first),
                         table.line(first),
-                        group_size[key],
-                        quote(key)
+                        group_size[key_ids[unit] as usize],
+                        quote(&keys[unit])
                     ),
                     Some(format!("merge into record {}", table.record_id(first))),
                 )
@@ -130,8 +156,12 @@ Emails a, a, b, b, b, c: 2 duplicate groups, 5 records involved, 3 surplus recor
             });
             members[group].push(record);
         }
-        let groups = group_size.len();
-        let involved: usize = group_size.values().sum();
+        let groups = group_size.iter().filter(|&&n| n > 1).count();
+        let involved: usize = group_size
+            .iter()
+            .filter(|&&n| n > 1)
+            .map(|&n| n as usize)
+            .sum();
         RuleResult {
             violations: findings.len(),
             duplicates: Some(super::DuplicateCounts {

@@ -6,6 +6,7 @@
 
 pub mod cache;
 pub mod engine;
+pub mod intern;
 pub mod plan;
 pub mod registry;
 
