@@ -180,6 +180,24 @@ pub fn rule_specs(plan: &AuditPlan) -> Result<Vec<Arc<RuleSpec>>> {
         }
         specs.extend(load_user_pack(pack)?.into_iter().map(Arc::new));
     }
+    // A code names one rule across every pack of the run, as within one pack: otherwise
+    // `[rules.X001]`, the worklist and the history could not tell the two apart.
+    let mut names: std::collections::HashMap<&str, &str> = std::collections::HashMap::new();
+    for spec in &specs {
+        match names.insert(&spec.code, &spec.name) {
+            Some(other) if other != &*spec.name => {
+                return Err(spec.error(
+                    None,
+                    format!(
+                        "code {} is used by two different rules (`{other}` and `{}`)",
+                        spec.code, spec.name
+                    ),
+                    "each rule needs its own code",
+                ));
+            }
+            _ => {}
+        }
+    }
     Ok(specs)
 }
 
@@ -222,6 +240,7 @@ pub fn load_dataset(plan: &AuditPlan) -> Result<Dataset> {
 pub fn run_audit(plan: &AuditPlan) -> Result<AuditReport> {
     let start = Instant::now();
     let specs = rule_specs(plan)?;
+    plan::validate_overrides(&specs, &plan.workspace)?;
     let dataset = load_dataset(plan)?;
     let read_ms = start.elapsed().as_millis() as u64;
     let rules = plan::bind(&specs, &dataset, &plan.workspace.rule_overrides)?;

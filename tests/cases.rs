@@ -246,6 +246,23 @@ fn case_09_mixed_date_formats_nothing_guessed() {
     let consistency = run.rule("DQ020", "created");
     let detail = consistency["detail"].as_str().unwrap();
     assert!(detail.contains("YYYY-MM-DD (2)"), "{detail}");
+    // Two ISO values against two NN/NN/YYYY: the tie goes to the unambiguous ISO style, so the
+    // ISO values are never told to become day-first, and 13/01/2024 is told its ISO date.
+    let off_style: Vec<(String, String)> = run
+        .findings("DQ020")
+        .into_iter()
+        .map(|r| (r["record_id"].clone(), r["suggestion"].clone()))
+        .collect();
+    assert_eq!(
+        off_style,
+        [
+            ("1".to_string(), String::new()),
+            ("2".to_string(), "2024-01-13".to_string()),
+            ("4".to_string(), String::new()),
+            ("6".to_string(), String::new()),
+        ],
+        "ambiguous values get no suggestion; the ISO row 3 is not flagged"
+    );
     // Rows 2 and 3 (13 January) are the only dated records, both stale at 2024-02-15 + 20 days.
     assert_eq!(run.ids("DQ301"), ids(&["2", "3"]));
 

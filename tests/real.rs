@@ -105,9 +105,24 @@ fn salesforce_sample_as_a_new_user_would_run_it() {
     let status = run.rule("DQ020", "tickets.Status");
     let detail = status["detail"].as_str().unwrap();
     assert!(detail.starts_with("3 styles"), "{detail}");
-    for style in ["Capitalised (14)", "lowercase (15)", "snake_case (11)"] {
+    for style in ["Capitalised (14)", "lowercase word (15)", "snake_case (11)"] {
         assert!(detail.contains(style), "{style} not in {detail}");
     }
+    // `open` is valid snake_case too, so snake_case (26 of 40) is the column's convention and
+    // the 14 `Closed` are the values written otherwise, each with its snake_case spelling.
+    let off_style: Vec<_> = run
+        .findings("DQ020")
+        .into_iter()
+        .filter(|r| r["table"] == "tickets" && r["field"] == "Status")
+        .collect();
+    assert_eq!(off_style.len(), 14);
+    assert!(
+        off_style
+            .iter()
+            .all(|r| r["value"] == "Closed" && r["suggestion"] == "closed"),
+        "{off_style:?}"
+    );
+    assert!(off_style[0]["message"].contains("most common style is snake_case (26 of 40 values)"));
     let picklist = run.findings("SF001");
     let values: std::collections::BTreeSet<&str> =
         picklist.iter().map(|r| r["value"].as_str()).collect();

@@ -120,8 +120,9 @@ hide duplicates and are the usual sign of several data-entry paths.\n\n\
 
         let casing = matches!(style_kind, StyleKind::Casing | StyleKind::Auto);
         let neutral = labels.find(NEUTRAL);
-        let lower_word = labels.find(LOWER_WORD);
+        let lower_word = labels.find(LOWER_WORD).filter(|_| casing);
         let snake = labels.find("snake_case");
+        let lowercase = labels.find("lowercase");
         let mut style_counts = vec![0usize; labels.names.len()];
         let mut checked = 0;
         for (id, &count) in distinct.counts.iter().enumerate() {
@@ -130,35 +131,51 @@ hide duplicates and are the usual sign of several data-entry paths.\n\n\
                 style_counts[styles[id] as usize] += count as usize;
             }
         }
-        // Styles in name order, as the detail lists them and ties are broken.
+        // Styles in name order, as the detail lists them.
         let mut order: Vec<u16> = (0..labels.names.len() as u16)
             .filter(|&s| style_counts[s as usize] > 0)
             .collect();
         order.sort_by(|&a, &b| labels.names[a as usize].cmp(&labels.names[b as usize]));
+        // A single lowercase word (`open`) is also valid snake_case and valid lowercase: it
+        // supports whichever of those the column uses instead of competing with it.
+        let absorbs = |s: u16| lower_word.is_some() && (Some(s) == snake || Some(s) == lowercase);
+        let absorbed = order.iter().any(|&s| absorbs(s));
+        let support = |s: u16| {
+            style_counts[s as usize]
+                + match lower_word {
+                    Some(lw) if absorbs(s) => style_counts[lw as usize],
+                    _ => 0,
+                }
+        };
         // Values that fit any convention cast no vote.
-        let votes = |s: &u16| !casing || Some(*s) != neutral;
-        if order.iter().filter(|s| votes(s)).count() < 2 {
+        let candidates: Vec<u16> = order
+            .iter()
+            .copied()
+            .filter(|&s| !casing || Some(s) != neutral)
+            .filter(|&s| !(absorbed && Some(s) == lower_word))
+            .collect();
+        if candidates.len() < 2 {
             return RuleResult {
                 checked,
                 ..RuleResult::default()
             };
         }
-        // Most records wins; ties go to the first style in name order, for determinism.
-        let dominant = *order
+        // Most records wins; on a tie the unambiguous standard (ISO dates, international
+        // phones), then the first style in name order, for determinism.
+        let dominant = *candidates
             .iter()
-            .filter(|s| votes(s))
             .rev()
-            .max_by_key(|&&s| style_counts[s as usize])
+            .max_by_key(|&&s| (support(s), is_standard(&labels.names[s as usize])))
             .expect("two styles at least");
         let dominant_label = labels.names[dominant as usize].as_ref();
-        let dominant_count = style_counts[dominant as usize];
+        let dominant_count = support(dominant);
         let conflicts = |style: u16| -> bool {
             if !casing {
                 return style != dominant;
             }
             !(style == dominant
                 || Some(style) == neutral
-                || (Some(style) == lower_word && Some(dominant) == snake))
+                || (Some(style) == lower_word && absorbs(dominant)))
         };
 
         // Per key: the most common dominant-style spelling (the suggested fix), and whether the
@@ -172,7 +189,7 @@ hide duplicates and are the usual sign of several data-entry paths.\n\n\
             let entry = spellings.entry(key).or_insert((raw, false));
             entry.1 |= entry.0 != raw;
             // Phones suggest their E.164 form, never another spelling.
-            if phones.is_none() && styles[id] == dominant {
+            if phones.is_none() && !conflicts(styles[id]) {
                 let entry = best.entry(key).or_insert((id, 0));
                 if distinct.counts[id] > entry.1 {
                     *entry = (id, distinct.counts[id]);
@@ -195,9 +212,17 @@ hide duplicates and are the usual sign of several data-entry paths.\n\n\
                     Some(ext) => format!("{} x{ext}", ph.e164),
                     None => ph.e164.clone(),
                 }),
+                // Dates: the ISO date, unambiguous whatever the column's habit; a value that is
+                // already ISO gets the column's own spelling of that date.
+                (Some(k), None)
+                    if style_kind == StyleKind::Date
+                        && !is_standard(&labels.names[styles[id] as usize]) =>
+                {
+                    Some(k.to_string())
+                }
                 (Some(k), None) => match best.get(k) {
                     Some(&(best_id, _)) => Some(raw_of(best_id).trim().to_string()),
-                    None if style_kind == StyleKind::Date => Some(k.to_string()),
+                    None if casing => Some(recase(raw_of(id).trim(), dominant_label)),
                     None => None,
                 },
                 _ => None,
@@ -206,7 +231,7 @@ hide duplicates and are the usual sign of several data-entry paths.\n\n\
                 record,
                 Some(column),
                 format!(
-                    "{} is written as {}; most values ({dominant_count} of {checked}) are written as {dominant_label}",
+                    "{} is written as {}; the column's most common style is {dominant_label} ({dominant_count} of {checked} values)",
                     quote(raw_of(id)),
                     labels.names[styles[id] as usize]
                 ),
@@ -310,4 +335,36 @@ fn casing_label(raw: &str) -> &'static str {
 }
 
 const NEUTRAL: &str = "acronym or no letters";
-const LOWER_WORD: &str = "lowercase";
+const LOWER_WORD: &str = "lowercase word";
+
+/// The unambiguous standard spellings, preferred when two styles are equally common.
+fn is_standard(label: &str) -> bool {
+    matches!(
+        label,
+        "YYYY-MM-DD" | "ISO date-time" | "+E.164 (no spaces)" | "+international with separators"
+    )
+}
+
+/// `raw` rewritten in a casing convention, for a value no record spells that way yet.
+fn recase(raw: &str, convention: &str) -> String {
+    let words = raw
+        .split(|c: char| c == '_' || c == '-' || c.is_whitespace())
+        .filter(|w| !w.is_empty());
+    match convention {
+        "snake_case" => words.map(str::to_lowercase).collect::<Vec<_>>().join("_"),
+        "UPPER_SNAKE" => words.map(str::to_uppercase).collect::<Vec<_>>().join("_"),
+        "UPPERCASE" => words.map(str::to_uppercase).collect::<Vec<_>>().join(" "),
+        "lowercase" | LOWER_WORD => words.map(str::to_lowercase).collect::<Vec<_>>().join(" "),
+        // Capitalised: the first letter of each word up, the rest as written (`LinkedIn`).
+        _ => words
+            .map(|w| {
+                let mut chars = w.chars();
+                match chars.next() {
+                    Some(first) => first.to_uppercase().chain(chars).collect::<String>(),
+                    None => String::new(),
+                }
+            })
+            .collect::<Vec<_>>()
+            .join(" "),
+    }
+}

@@ -3,6 +3,7 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
+use crate::config::WorkspaceConfig;
 use crate::config::workspace::{Placed, RuleOverride};
 use crate::config::{CheckKind, RuleSpec, TableScope};
 use crate::dataset::Dataset;
@@ -153,6 +154,48 @@ pub fn bind(
     Ok(rules)
 }
 
+/// `[rules.CODE]` must tune a rule of this run, with options its check has: a typo would
+/// otherwise leave the rule untuned while the run looks configured.
+pub fn validate_overrides(specs: &[Arc<RuleSpec>], ws: &WorkspaceConfig) -> Result<()> {
+    for (code, placed) in &ws.rule_overrides {
+        let over = &placed.value;
+        let of_code: Vec<&Arc<RuleSpec>> = specs.iter().filter(|s| &*s.code == code).collect();
+        if of_code.is_empty() {
+            let mut codes: Vec<&str> = specs.iter().map(|s| &*s.code).collect();
+            codes.sort_unstable();
+            codes.dedup();
+            let hint = codes
+                .iter()
+                .find(|c| c.eq_ignore_ascii_case(code))
+                .map(|c| format!("codes are case-sensitive: did you mean `{c}`? "))
+                .unwrap_or_default();
+            return Err(ws.error_at(
+                over.code_span.clone(),
+                format!("[rules.{code}] tunes no rule of this run"),
+                "unknown rule code",
+                Some(format!(
+                    "{hint}the rules of this run are: {}",
+                    codes.join(", ")
+                )),
+            ));
+        }
+        if let Some(span) = &over.after_days_span
+            && of_code.iter().any(|s| s.check != CheckKind::Stale)
+        {
+            return Err(ws.error_at(
+                span.clone(),
+                format!("after_days does not apply to {code}: only stale-record rules have it"),
+                "not an option of this rule",
+                Some(
+                    "[rules.CODE] takes enabled, severity and tolerance, plus after_days for stale-record rules"
+                        .into(),
+                ),
+            ));
+        }
+    }
+    Ok(())
+}
+
 fn resolve_target(dataset: &Dataset, table: &str, field: &str) -> Option<(usize, usize)> {
     let candidates: Vec<usize> = match dataset.table_by_name(table) {
         Some(t) => vec![t],
@@ -174,18 +217,28 @@ fn scope_tables(spec: &RuleSpec, dataset: &Dataset) -> Result<Vec<usize>> {
         TableScope::All => all.collect(),
         TableScope::Kind(kind) => all.filter(|&t| dataset.tables[t].kind == *kind).collect(),
         TableScope::Named(name) => {
+            let of_kind: Vec<usize> = match Kind::parse(name) {
+                Some(kind) => all
+                    .clone()
+                    .filter(|&t| dataset.tables[t].kind == kind)
+                    .collect(),
+                None => Vec::new(),
+            };
             if let Some(t) = dataset.table_by_name(name) {
                 vec![t]
-            } else if let Some(kind) = Kind::parse(name) {
-                all.filter(|&t| dataset.tables[t].kind == kind).collect()
-            } else if spec.builtin {
-                Vec::new()
+            } else if !of_kind.is_empty() || spec.builtin {
+                of_kind
             } else {
-                let names: Vec<&str> = dataset.tables.iter().map(|t| &*t.name).collect();
+                // A user rule that applies to no table would pass while checking nothing.
+                let names: Vec<String> = dataset
+                    .tables
+                    .iter()
+                    .map(|t| format!("{} (kind {})", t.name, t.kind))
+                    .collect();
                 return Err(spec.error(
                     spec.table_span.clone(),
                     format!(
-                        "rule {} names table `{name}`, which the workspace does not define",
+                        "rule {} names table `{name}`, which is neither a table of the workspace nor the kind of one",
                         spec.code
                     ),
                     &format!("expected one of: {}", names.join(", ")),

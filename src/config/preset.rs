@@ -131,15 +131,27 @@ impl Presets {
         self.all.iter().find(|p| p.name.eq_ignore_ascii_case(name))
     }
 
+    /// The canonical fields of a kind (every kind's when None): the values the presets map
+    /// headers to.
+    pub fn canonical_fields(&self, kind: Option<Kind>) -> std::collections::BTreeSet<&str> {
+        self.all
+            .iter()
+            .flat_map(|p| &p.kinds)
+            .filter(|part| kind.is_none_or(|k| part.kind == k))
+            .flat_map(|part| part.fields.values().map(String::as_str))
+            .collect()
+    }
+
     pub fn names(&self) -> Vec<&str> {
         self.all.iter().map(|p| p.name.as_str()).collect()
     }
 
     /// Recognises an export from its file name and headers. The kind comes first: a file name
-    /// that an export is known to use for a kind (`CampaignMember.csv`) wins, then the kind whose
-    /// fields cover most headers. Within that kind, the preset covering most headers is chosen,
-    /// a named export beating the generic preset on a tie. Returns None when nothing covers at
-    /// least two headers.
+    /// that an export is known to use for a kind (`CampaignMember.csv`, `deals.csv`) wins, then
+    /// the kind whose fields cover most headers (at least two). Within that kind, the preset
+    /// covering most headers is chosen; on a tie a named export whose file name matches wins,
+    /// else the generic preset: naming a CRM needs evidence beyond headers every preset knows
+    /// (`id`, `email`). Returns None when neither the name nor two headers say anything.
     pub fn recognise(&self, file_name: &str, headers: &[String]) -> Option<Recognition<'_>> {
         let file_lower = file_name.to_lowercase();
         let keys: Vec<String> = headers.iter().map(|h| header_key(h)).collect();
@@ -151,7 +163,7 @@ impl Presets {
                 let matched = keys.iter().filter(|k| part.fields.contains_key(*k)).count();
                 (preset, part, part.files.contains(&file_lower), matched)
             })
-            .filter(|c| c.3 >= 2)
+            .filter(|c| c.2 || c.3 >= 2)
             .collect();
         let kind = candidates
             .iter()
@@ -160,7 +172,7 @@ impl Presets {
                 (
                     *name_hit,
                     *matched,
-                    preset.name != "generic",
+                    preset.name == "generic",
                     std::cmp::Reverse(part.kind),
                 )
             })?
@@ -169,9 +181,9 @@ impl Presets {
         let (preset, _, _, matched) = candidates.iter().filter(|c| c.1.kind == kind).max_by_key(
             |(preset, _, name_hit, matched)| {
                 (
-                    *name_hit && preset.name != "generic",
                     *matched,
-                    preset.name != "generic",
+                    *name_hit && preset.name != "generic",
+                    preset.name == "generic",
                 )
             },
         )?;

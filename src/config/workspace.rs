@@ -22,14 +22,24 @@ struct WorkspaceFile {
     tables: BTreeMap<String, Spanned<TableSection>>,
     /// Settings for built-in rules by code, e.g. `[rules.DQ301] after_days = 180`.
     #[serde(default)]
-    rules: BTreeMap<String, Spanned<RuleOverride>>,
+    rules: BTreeMap<Spanned<String>, Spanned<RuleOverrideSection>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RuleOverrideSection {
+    enabled: Option<bool>,
+    severity: Option<Severity>,
+    tolerance: Option<Spanned<f64>>,
+    after_days: Option<Spanned<u32>>,
 }
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct WorkspaceSection {
     name: Option<String>,
-    as_of: Option<Spanned<String>>,
+    /// A string or a bare TOML date (`as_of = 2024-12-31`).
+    as_of: Option<Spanned<toml::Value>>,
     default_region: Option<Spanned<String>>,
     date_order: Option<DateOrderSetting>,
     #[serde(default)]
@@ -55,14 +65,19 @@ struct TableSection {
     columns: BTreeMap<String, Spanned<String>>,
 }
 
-/// Tuning of a built-in rule from the workspace file.
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
+/// Tuning of a rule from the workspace file (`[rules.CODE]`). Whether CODE is a rule of the run,
+/// and whether `after_days` fits its check, is only known once the rule packs are loaded
+/// (`checks::plan`), hence the spans.
+#[derive(Debug, Clone, Default)]
 pub struct RuleOverride {
     pub enabled: Option<bool>,
     pub severity: Option<Severity>,
     pub tolerance: Option<f64>,
     pub after_days: Option<u32>,
+    /// Where the code is written (`[rules.DQ301]`).
+    pub code_span: std::ops::Range<usize>,
+    /// Where `after_days` is written, when it is.
+    pub after_days_span: Option<std::ops::Range<usize>>,
 }
 
 #[derive(Debug, Clone, Copy, Deserialize)]
@@ -186,7 +201,18 @@ impl WorkspaceConfig {
         let as_of = match ws.as_of {
             Some(spanned) => {
                 let span = spanned.span();
-                let text = spanned.into_inner();
+                let text = match spanned.into_inner() {
+                    toml::Value::String(text) => text,
+                    toml::Value::Datetime(dt) => dt.to_string(),
+                    other => {
+                        return Err(source.error(
+                            span,
+                            format!("as_of must be a date, not a {}", other.type_str()),
+                            "expected \"YYYY-MM-DD\"",
+                            None,
+                        ));
+                    }
+                };
                 Some(parse_iso_date(&text).ok_or_else(|| {
                     source.error(
                         span,
@@ -217,6 +243,9 @@ impl WorkspaceConfig {
         let mut tables = Vec::new();
         for (name, section) in file.tables {
             let section = section.into_inner();
+            for canonical in section.columns.values() {
+                validate_canonical(&source, section.kind, canonical)?;
+            }
             let path_span = section.path.span();
             let table_path = base.join(section.path.into_inner());
             let delimiter = section
@@ -272,11 +301,39 @@ impl WorkspaceConfig {
                 }
             })
             .collect();
-        let rule_overrides = file
-            .rules
-            .into_iter()
-            .map(|(code, o)| (code, Placed::from_spanned(o)))
-            .collect();
+        let mut rule_overrides = BTreeMap::new();
+        for (code, section) in file.rules {
+            let code_span = code.span();
+            let span = section.span();
+            let section = section.into_inner();
+            if let Some(tolerance) = &section.tolerance
+                && !(0.0..=1.0).contains(tolerance.get_ref())
+            {
+                return Err(source.error(
+                    tolerance.span(),
+                    format!(
+                        "tolerance {} is not a share between 0 and 1",
+                        tolerance.get_ref()
+                    ),
+                    "expected a share such as 0.05 (5% of checked values)",
+                    None,
+                ));
+            }
+            rule_overrides.insert(
+                code.into_inner(),
+                Placed {
+                    value: RuleOverride {
+                        enabled: section.enabled,
+                        severity: section.severity,
+                        tolerance: section.tolerance.map(Spanned::into_inner),
+                        after_days_span: section.after_days.as_ref().map(Spanned::span),
+                        after_days: section.after_days.map(Spanned::into_inner),
+                        code_span,
+                    },
+                    span,
+                },
+            );
+        }
         Ok(WorkspaceConfig {
             source: Some(source),
             name: ws.name,
@@ -313,6 +370,51 @@ pub fn parse_iso_date(text: &str) -> Option<jiff::civil::Date> {
         return None;
     }
     text.parse::<jiff::civil::Date>().ok()
+}
+
+/// A column mapping must name a canonical field: a typo would otherwise leave the column
+/// unchecked while the gate passes.
+fn validate_canonical(
+    source: &SourceText,
+    kind: Option<Kind>,
+    canonical: &Spanned<String>,
+) -> Result<()> {
+    // A table of kind `other` gets recognisable fields of any kind.
+    let kind = kind.filter(|k| *k != Kind::Other);
+    let fields = crate::config::preset::Presets::get().canonical_fields(kind);
+    let name = canonical.get_ref();
+    if fields.contains(name.as_str()) {
+        return Ok(());
+    }
+    let scope = match kind {
+        Some(kind) => format!("tables of kind `{kind}`"),
+        None => "any table kind".to_string(),
+    };
+    let closest = fields
+        .iter()
+        .map(|f| (strsim::jaro_winkler(f, name), *f))
+        .filter(|(score, _)| *score >= 0.85)
+        .max_by(|a, b| a.0.total_cmp(&b.0));
+    let help = match closest {
+        Some((_, field)) => format!(
+            "did you mean `{field}`? Canonical fields for {scope}: {}",
+            fields.iter().copied().collect::<Vec<_>>().join(", ")
+        ),
+        None => format!(
+            "canonical fields for {scope}: {}",
+            fields.iter().copied().collect::<Vec<_>>().join(", ")
+        ),
+    };
+    Err(source.error(
+        canonical.span(),
+        if name.is_empty() {
+            "a column is mapped to an empty field name".to_string()
+        } else {
+            format!("`{name}` is not a canonical field for {scope}")
+        },
+        "unknown field",
+        Some(help),
+    ))
 }
 
 fn validate_region(source: &SourceText, region: Spanned<String>) -> Result<String> {
