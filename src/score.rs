@@ -46,11 +46,17 @@ fn dimension(check: CheckKind) -> Dimension {
         | K::Allowed
         | K::Regex
         | K::Range
-        | K::Encoding => Dimension::Validity,
+        | K::Encoding
+        | K::ControlCharacter => Dimension::Validity,
         K::Unique => Dimension::Uniqueness,
         K::Stale => Dimension::Timeliness,
         K::Consistency | K::Whitespace | K::Compare | K::Reference => Dimension::Consistency,
-        K::Required | K::EmptyColumn | K::RaggedRow | K::BrokenQuote => Dimension::None,
+        K::Required
+        | K::EmptyColumn
+        | K::RaggedRow
+        | K::BrokenQuote
+        | K::HeaderName
+        | K::EmptyTable => Dimension::None,
     }
 }
 
@@ -180,7 +186,13 @@ pub fn score(dataset: &Dataset, outcomes: &[RuleOutcome]) -> (Vec<TableScore>, f
             TableScore {
                 name: name.to_string(),
                 rows,
-                score: round4(mean * intact),
+                // A table without records has nothing to trust: an export that came out empty
+                // must not score as perfect data.
+                score: if rows == 0 {
+                    0.0
+                } else {
+                    round4(mean * intact)
+                },
                 fields,
             }
         })

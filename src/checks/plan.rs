@@ -88,9 +88,7 @@ pub fn bind(
                 }
             };
             match spec.check {
-                CheckKind::Encoding | CheckKind::RaggedRow | CheckKind::BrokenQuote => {
-                    push(Vec::new(), None)
-                }
+                kind if kind.is_table_level() => push(Vec::new(), None),
                 CheckKind::Compare => {
                     let (left, right) =
                         (resolve(0, &spec.fields[0])?, resolve(1, &spec.fields[1])?);

@@ -84,6 +84,9 @@ pub enum CheckKind {
     Encoding,
     RaggedRow,
     BrokenQuote,
+    ControlCharacter,
+    HeaderName,
+    EmptyTable,
 }
 
 impl CheckKind {
@@ -109,7 +112,22 @@ impl CheckKind {
             CheckKind::Encoding => "encoding",
             CheckKind::RaggedRow => "ragged-row",
             CheckKind::BrokenQuote => "broken-quote",
+            CheckKind::ControlCharacter => "control-character",
+            CheckKind::HeaderName => "header-name",
+            CheckKind::EmptyTable => "empty-table",
         }
+    }
+
+    /// Checks that look at the file or the table as a whole, not at named fields.
+    pub fn is_table_level(self) -> bool {
+        matches!(
+            self,
+            CheckKind::Encoding
+                | CheckKind::RaggedRow
+                | CheckKind::BrokenQuote
+                | CheckKind::HeaderName
+                | CheckKind::EmptyTable
+        )
     }
 
     /// The kinds a user pack may declare with its own codes.
@@ -563,7 +581,7 @@ fn validate_rule(
         }
         _ => {}
     }
-    let table_level = matches!(check, K::Encoding | K::RaggedRow | K::BrokenQuote);
+    let table_level = check.is_table_level();
     if fields.is_empty() && !table_level {
         return Err(missing("`field = \"NAME\"` (or `fields = [..]`)"));
     }

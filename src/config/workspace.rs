@@ -438,10 +438,13 @@ fn parse_delimiter(source: &SourceText, delimiter: Spanned<String>) -> Result<u8
         ";" => Ok(b';'),
         "\t" | "\\t" | "tab" => Ok(b'\t'),
         "|" => Ok(b'|'),
+        ":" => Ok(b':'),
+        "^" => Ok(b'^'),
+        "~" => Ok(b'~'),
         other => Err(source.error(
             span,
             format!("delimiter `{other}` is not supported"),
-            "expected one of \",\", \";\", \"\\t\", \"|\"",
+            "expected one of \",\", \";\", \"\\t\", \"|\", \":\", \"^\", \"~\"",
             None,
         )),
     }

@@ -24,6 +24,33 @@ pub fn has_surrounding_whitespace(raw: &str) -> bool {
     (starts || ends) && !raw.trim().is_empty()
 }
 
+/// Characters no one types on purpose: control characters other than tab and line breaks, the
+/// U+FFFD left by a broken conversion, and zero-width characters (a BOM inside a value among
+/// them).
+pub fn is_hidden_character(c: char) -> bool {
+    match c {
+        '\t' | '\n' | '\r' => false,
+        '\u{fffd}' | '\u{200b}' | '\u{200c}' | '\u{200d}' | '\u{2060}' | '\u{feff}' => true,
+        c => c.is_control(),
+    }
+}
+
+pub fn has_hidden_characters(raw: &str) -> bool {
+    // Fast path: printable ASCII and the allowed whitespace hold none.
+    if raw
+        .bytes()
+        .all(|b| (0x20..0x7f).contains(&b) || b == b'\t' || b == b'\n' || b == b'\r')
+    {
+        return false;
+    }
+    raw.chars().any(is_hidden_character)
+}
+
+/// `raw` without its hidden characters.
+pub fn strip_hidden_characters(raw: &str) -> String {
+    raw.chars().filter(|c| !is_hidden_character(*c)).collect()
+}
+
 /// Comparison key: trimmed, internal whitespace runs collapsed to one ASCII
 /// space, lowercased (Unicode-aware). Two cells with equal keys are the same
 /// value for case-insensitive and uniqueness checks.
@@ -122,6 +149,17 @@ pub fn case_style(raw: &str) -> CaseStyle {
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    #[test]
+    fn hidden_characters_are_found_and_stripped() {
+        assert!(has_hidden_characters("a\0b"));
+        assert!(has_hidden_characters("acme.com\u{200b}"));
+        assert!(has_hidden_characters("Jos\u{fffd}"));
+        assert!(has_hidden_characters("\u{7}bell"));
+        assert!(!has_hidden_characters("line one\nline two\tend\r"));
+        assert!(!has_hidden_characters("Zoë Ærø 東京"));
+        assert_eq!(strip_hidden_characters("ja\u{feff}ne\0"), "jane");
+    }
 
     #[test]
     fn missing_tokens() {

@@ -7,6 +7,10 @@
 /// Candidates in tie-breaking order.
 pub(crate) const CANDIDATES: [u8; 4] = [b',', b';', b'\t', b'|'];
 
+/// Rarer delimiters, tried only when none of [`CANDIDATES`] splits the header, and taken only
+/// when every record agrees with the header's width: `:` also appears in times and notes.
+pub(crate) const FALLBACKS: [u8; 3] = [b':', b'^', b'~'];
+
 /// How much decoded text the sniffer looks at.
 pub(crate) const SAMPLE_BYTES: usize = 64 * 1024;
 
@@ -34,7 +38,20 @@ pub(crate) fn sniff(sample: &[u8], complete: bool) -> u8 {
             best = Some((delimiter, agreeing));
         }
     }
-    best.map_or(b',', |(d, _)| d)
+    if let Some((delimiter, _)) = best {
+        return delimiter;
+    }
+    for &delimiter in &FALLBACKS {
+        let widths = field_counts(sample, complete, delimiter);
+        if let Some((&header, data)) = widths.split_first()
+            && header > 1
+            && !data.is_empty()
+            && data.iter().all(|&w| w == header)
+        {
+            return delimiter;
+        }
+    }
+    b','
 }
 
 /// Field count of each record in `sample` parsed with `delimiter`, blank lines skipped.
@@ -85,6 +102,17 @@ mod tests {
     fn quoted_delimiters_are_respected() {
         let s = b"a|b\n\"x;y;z\"|1\n\"p;q;r\"|2\n";
         assert_eq!(sniff(s, true), b'|');
+    }
+
+    #[test]
+    fn colon_is_taken_only_when_every_record_agrees() {
+        assert_eq!(
+            sniff(b"id:email:name\n1:a@x.com:Ann\n2:b@x.com:Bob\n", true),
+            b':'
+        );
+        // One note with a colon is a single-column file, not a colon-delimited one.
+        assert_eq!(sniff(b"note\nCall at 10:30\nNo answer\n", true), b',');
+        assert_eq!(sniff(b"a:b\n1:2\nfree text\n", true), b',');
     }
 
     #[test]

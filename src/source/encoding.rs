@@ -71,6 +71,16 @@ pub(crate) fn plan(choice: EncodingChoice, head: &[u8]) -> Plan {
             skip: 2,
             label: "utf-16be (bom)",
         },
+        EncodingChoice::Auto if bomless_utf16(head) == Some(Endian::Little) => Plan {
+            stream: utf16le,
+            skip: 0,
+            label: "utf-16le (no bom, detected)",
+        },
+        EncodingChoice::Auto if bomless_utf16(head) == Some(Endian::Big) => Plan {
+            stream: utf16be,
+            skip: 0,
+            label: "utf-16be (no bom, detected)",
+        },
         EncodingChoice::Auto | EncodingChoice::Utf8 => Plan {
             stream: utf8,
             skip: 0,
@@ -93,6 +103,39 @@ pub(crate) fn plan(choice: EncodingChoice, head: &[u8]) -> Plan {
             skip: if be_bom { 2 } else { 0 },
             label: if be_bom { "utf-16be (bom)" } else { "utf-16be" },
         },
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Endian {
+    Little,
+    Big,
+}
+
+/// UTF-16 written without a BOM (some Windows tools do): text that is mostly Latin letters then
+/// has a zero byte in every other position. Read as UTF-8 it would give headers such as
+/// `e\0m\0a\0i\0l\0`, so the pattern is worth recognising. The thresholds leave binary files
+/// and UTF-8 alone: at least 8 code units, a zero in the high byte of at least 70% of them and
+/// in the low byte of none but a few.
+fn bomless_utf16(head: &[u8]) -> Option<Endian> {
+    let units = head.len().min(4096) / 2;
+    if units < 8 {
+        return None;
+    }
+    let pairs = head[..units * 2].chunks_exact(2);
+    let (mut zero_first, mut zero_second) = (0usize, 0usize);
+    for pair in pairs {
+        zero_first += usize::from(pair[0] == 0);
+        zero_second += usize::from(pair[1] == 0);
+    }
+    let mostly = |n: usize| n * 10 >= units * 7;
+    let rarely = |n: usize| n * 20 <= units;
+    if mostly(zero_second) && rarely(zero_first) {
+        Some(Endian::Little)
+    } else if mostly(zero_first) && rarely(zero_second) {
+        Some(Endian::Big)
+    } else {
+        None
     }
 }
 
