@@ -274,14 +274,17 @@ pub fn run_audit(plan: &AuditPlan) -> Result<AuditReport> {
     ))
 }
 
+/// NO_COLOR (no-color.org) wins over everything, `--color always` included: a user who set it
+/// never wants escape codes, and a CI log is where they are most often set by a wrapper script.
+fn no_color_unset() -> bool {
+    std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+}
+
 pub fn use_color(choice: Color) -> bool {
     match choice {
-        Color::Always => true,
+        Color::Always => no_color_unset(),
         Color::Never => false,
-        Color::Auto => {
-            std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
-                && std::io::stdout().is_terminal()
-        }
+        Color::Auto => no_color_unset() && std::io::stdout().is_terminal(),
     }
 }
 
@@ -290,10 +293,14 @@ pub fn audit(args: &AuditArgs) -> Result<bool> {
     if let Some(threads) = args.threads {
         // Only fails if a pool exists already, which cannot happen this early in `main`.
         let _ = rayon::ThreadPoolBuilder::new()
-            .num_threads(threads.max(1))
+            .num_threads(usize::from(threads))
             .build_global();
     }
     let plan = AuditPlan::from_args(args)?;
+    if let Some(dir) = &args.out {
+        // Before the work: a bad --out must not cost a full audit to find out.
+        report::prepare_out_dir(dir)?;
+    }
     let report = run_audit(&plan)?;
     if let Some(dir) = &args.out {
         report::write_outputs(&report, dir)?;
@@ -317,7 +324,7 @@ pub fn audit(args: &AuditArgs) -> Result<bool> {
         Err(err) if err.kind() != std::io::ErrorKind::BrokenPipe => {
             return Err(Error::Output {
                 path: "stdout".into(),
-                source: err,
+                reason: err,
             });
         }
         _ => {}

@@ -43,6 +43,7 @@ pub enum RulesCommand {
     Explain {
         /// A built-in code (DQ001) or, with --config, a user rule's code.
         code: String,
+        /// A workspace (crmaudit.toml or its folder) whose rule packs declare user rules.
         #[arg(long)]
         config: Option<PathBuf>,
     },
@@ -76,8 +77,8 @@ pub enum Color {
 pub struct AuditArgs {
     /// A folder holding crmaudit.toml, a config file, or one CSV file (default: current folder).
     pub path: Option<PathBuf>,
-    /// Workspace config (default: PATH/crmaudit.toml).
-    #[arg(long)]
+    /// Workspace config file (default: PATH/crmaudit.toml).
+    #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
     /// Reference date for staleness and periods, YYYY-MM-DD (default: the config's as_of, else today, UTC).
     #[arg(long, value_name = "YYYY-MM-DD")]
@@ -89,7 +90,7 @@ pub struct AuditArgs {
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
     /// Fail the run when the overall score (0-100) is below SCORE.
-    #[arg(long, value_name = "SCORE")]
+    #[arg(long, value_name = "SCORE", allow_negative_numbers = true)]
     pub fail_under: Option<f64>,
     /// The lowest rule outcome that fails the run.
     #[arg(long, value_enum, default_value_t = FailOn::Fail)]
@@ -104,14 +105,15 @@ pub struct AuditArgs {
     #[arg(long)]
     pub strict_encoding: bool,
     /// Worker threads (default: all cores).
-    #[arg(long, value_name = "N")]
-    pub threads: Option<usize>,
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+    pub threads: Option<u16>,
     /// No progress bar on stderr.
     #[arg(long)]
     pub no_progress: bool,
     /// Print the verdict only.
     #[arg(long, short)]
     pub quiet: bool,
+    /// Colour in the terminal summary: auto = only on a terminal; never with NO_COLOR set.
     #[arg(long, value_enum, default_value_t = Color::Auto)]
     pub color: Color,
 }

@@ -45,11 +45,13 @@ pub enum Error {
     #[error(transparent)]
     #[diagnostic(code(crmaudit::input))]
     Read(#[from] ReadError),
-    #[error("could not write {path}: {source}")]
+    /// The OS error is part of the message; it is not a `source` because miette would then
+    /// print it a second time as the cause.
+    #[error("could not write {path}: {reason}")]
     #[diagnostic(code(crmaudit::output))]
     Output {
         path: String,
-        source: std::io::Error,
+        reason: std::io::Error,
     },
 }
 

@@ -135,7 +135,28 @@ pub fn init(dir: &Path, force: bool) -> Result<String> {
             dir.display()
         )));
     }
-    let found: Vec<Recognised> = files.iter().map(|f| recognise(f)).collect::<Result<_>>()?;
+    // A file that cannot be read as a table (empty, no header) is left out with a note, so one
+    // bad export does not stop the others from being set up.
+    let mut found: Vec<Recognised> = Vec::new();
+    let mut skipped: Vec<(String, String)> = Vec::new();
+    for file in &files {
+        match recognise(file) {
+            Ok(r) => found.push(r),
+            Err(Error::Read(err)) => {
+                let name = file.file_name().unwrap_or_default().to_string_lossy();
+                skipped.push((name.into_owned(), err.to_string()));
+            }
+            Err(other) => return Err(other),
+        }
+    }
+    if found.is_empty() {
+        let reasons: Vec<String> = skipped.iter().map(|(_, why)| why.clone()).collect();
+        return Err(usage(format!(
+            "no file in {} can be read as a table: {}",
+            dir.display(),
+            reasons.join("; ")
+        )));
+    }
     let mut per_kind: BTreeMap<Kind, usize> = BTreeMap::new();
     for r in &found {
         *per_kind.entry(r.kind).or_default() += 1;
@@ -238,6 +259,10 @@ pub fn init(dir: &Path, force: bool) -> Result<String> {
             r.kind,
             r.preset.as_deref().unwrap_or("(not recognised)")
         );
+    }
+    for (file, why) in &skipped {
+        let _ = writeln!(toml, "# skipped {file}: {why}");
+        let _ = writeln!(summary, "  skipped {file}: {why}");
     }
     crate::report::write_atomic(dir, "crmaudit.toml", |w| w.write_all(toml.as_bytes()))?;
     Ok(format!(

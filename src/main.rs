@@ -28,14 +28,16 @@ fn main() -> ExitCode {
         Command::Rules { command } => {
             let mut stdout = std::io::stdout().lock();
             match command {
-                RulesCommand::List => {
-                    crmaudit::rules_cmd::list(&mut stdout)
-                        .map(|_| 0)
-                        .map_err(|source| crmaudit::error::Error::Output {
+                RulesCommand::List => match crmaudit::rules_cmd::list(&mut stdout) {
+                    // A closed pipe (`| head`) is the reader's choice, not a failure.
+                    Err(err) if err.kind() != std::io::ErrorKind::BrokenPipe => {
+                        Err(crmaudit::error::Error::Output {
                             path: "stdout".into(),
-                            source,
+                            reason: err,
                         })
-                }
+                    }
+                    _ => Ok(0),
+                },
                 RulesCommand::Explain { code, config } => {
                     crmaudit::rules_cmd::explain(&code, config.as_deref(), &mut stdout).map(|_| 0)
                 }

@@ -8,47 +8,109 @@ use crate::checks::registry;
 use crate::config::CheckKind;
 use crate::config::rule_pack::load_user_pack;
 use crate::error::{Result, usage_help};
+use crate::report::text::wrap;
 
+/// The catalogue, wrapped to 80 columns: per rule its summary and where it runs by default,
+/// with which fields, severity and tolerance.
 pub fn list(out: &mut dyn Write) -> std::io::Result<()> {
+    const WIDTH: usize = 80;
+    const INDENT: &str = "       ";
     writeln!(
         out,
-        "Built-in rules (tune in crmaudit.toml with [rules.CODE]):"
+        "Built-in rules (tune them in crmaudit.toml with [rules.CODE]; explain one with\n`crmaudit rules explain CODE`):\n"
     )?;
     for check in registry::ALL {
-        let kinds: Vec<String> = {
-            let mut scopes: Vec<String> = builtin::default_rules()
-                .iter()
-                .filter(|s| &*s.code == check.code())
-                .map(|s| match &s.scope {
-                    crate::config::TableScope::Kind(k) => k.to_string(),
-                    crate::config::TableScope::All => "every table".to_string(),
-                    crate::config::TableScope::Named(n) => n.clone(),
-                })
-                .collect();
-            scopes.sort();
-            scopes.dedup();
-            scopes
+        writeln!(out, "{}  {}", check.code(), check.name())?;
+        for line in wrap(&summary(check.explain()), WIDTH - INDENT.len()) {
+            writeln!(out, "{INDENT}{line}")?;
+        }
+        let defaults = default_uses(check.code());
+        let text = if defaults.is_empty() {
+            "default: none (declare it in a rule pack)".to_string()
+        } else {
+            format!("default: {}", defaults.join("; "))
         };
-        let first_line = summary(check.explain());
-        writeln!(
-            out,
-            "  {}  {:<24} {}",
-            check.code(),
-            check.name(),
-            first_line
-        )?;
-        if !kinds.is_empty() {
-            writeln!(out, "         default on: {}", kinds.join(", "))?;
+        for line in wrap(&text, WIDTH - INDENT.len()) {
+            writeln!(out, "{INDENT}{line}")?;
         }
     }
     writeln!(out)?;
     let generic: Vec<&str> = CheckKind::GENERIC.iter().map(|k| k.as_str()).collect();
-    writeln!(
-        out,
-        "User rule packs may declare checks of these kinds under their own codes: {}",
-        generic.join(", ")
-    )?;
+    for line in wrap(
+        &format!(
+            "User rule packs may declare checks of these kinds under their own codes: {}",
+            generic.join(", ")
+        ),
+        WIDTH,
+    ) {
+        writeln!(out, "{line}")?;
+    }
     Ok(())
+}
+
+/// One default use of a built-in rule: its scope, fields and outcome settings.
+struct DefaultUse {
+    scope: String,
+    fields: String,
+    setting: String,
+}
+
+fn default_use_list(code: &str) -> Vec<DefaultUse> {
+    let mut uses: Vec<DefaultUse> = builtin::default_rules()
+        .iter()
+        .filter(|s| &*s.code == code)
+        .map(|spec| DefaultUse {
+            scope: match &spec.scope {
+                crate::config::TableScope::Kind(k) => k.to_string(),
+                crate::config::TableScope::All => "every table".to_string(),
+                crate::config::TableScope::Named(n) => n.clone(),
+            },
+            fields: match spec.fields.as_slice() {
+                [] => String::new(),
+                [all] if all == "*" => "every mapped field".to_string(),
+                fields => fields.join(", "),
+            },
+            setting: if spec.tolerance > 0.0 {
+                format!("{}, {}%", spec.severity.as_str(), spec.tolerance * 100.0)
+            } else {
+                spec.severity.as_str().to_string()
+            },
+        })
+        .collect();
+    // Every table first, then the kinds in name order.
+    uses.sort_by(|a, b| {
+        (a.scope != "every table", &a.scope).cmp(&(b.scope != "every table", &b.scope))
+    });
+    uses
+}
+
+/// For `rules list`: per severity and tolerance, the scopes, and the fields where every scope
+/// of the group reads the same ones (else `rules explain` has them).
+fn default_uses(code: &str) -> Vec<String> {
+    let mut groups: Vec<(String, Vec<String>, Vec<String>)> = Vec::new();
+    for u in default_use_list(code) {
+        match groups.iter_mut().find(|g| g.0 == u.setting) {
+            Some(group) => {
+                if !group.1.contains(&u.scope) {
+                    group.1.push(u.scope);
+                }
+                group.2.push(u.fields);
+            }
+            None => groups.push((u.setting, vec![u.scope], vec![u.fields])),
+        }
+    }
+    groups
+        .into_iter()
+        .map(|(setting, scopes, fields)| {
+            let same = fields.iter().all(|f| *f == fields[0]);
+            let on = if same && !fields[0].is_empty() {
+                format!(" on {}", fields[0])
+            } else {
+                String::new()
+            };
+            format!("{setting}{on} in {}", scopes.join(", "))
+        })
+        .collect()
 }
 
 /// The first sentence of a check's "What it does".
@@ -58,12 +120,13 @@ fn summary(explain: &str) -> String {
         .nth(1)
         .unwrap_or(explain)
         .trim_start();
-    let sentence = body.split(". ").next().unwrap_or(body);
+    let sentence = body.split(". ").next().unwrap_or(body).trim_end();
+    let sentence = sentence.split("\n\n").next().unwrap_or(sentence);
     let one_line = sentence.replace('\n', " ");
-    if one_line.chars().count() > 90 {
-        format!("{}…", one_line.chars().take(89).collect::<String>())
-    } else {
+    if one_line.ends_with('.') {
         one_line
+    } else {
+        format!("{one_line}.")
     }
 }
 
@@ -81,7 +144,13 @@ pub fn explain(code: &str, config: Option<&Path>, out: &mut dyn Write) -> Result
         return Ok(());
     }
     if let Some(config) = config {
-        let ws = crate::config::WorkspaceConfig::load(config)?;
+        // A workspace folder works as for `audit`.
+        let config = if config.is_dir() {
+            config.join("crmaudit.toml")
+        } else {
+            config.to_path_buf()
+        };
+        let ws = crate::config::WorkspaceConfig::load(&config)?;
         for pack in &ws.rule_packs {
             for spec in load_user_pack(&pack.value)? {
                 if *spec.code == *code_upper {
@@ -125,7 +194,20 @@ fn write_explain(
     text: &str,
 ) -> std::io::Result<()> {
     writeln!(out, "{code} {name} (check kind `{}`)\n", kind.as_str())?;
-    writeln!(out, "{}", text.trim_end())
+    writeln!(out, "{}", text.trim_end())?;
+    let uses = default_use_list(code);
+    if !uses.is_empty() {
+        writeln!(out, "\n## Default use")?;
+        for u in uses {
+            let fields = if u.fields.is_empty() {
+                String::new()
+            } else {
+                format!(" {}", u.fields)
+            };
+            writeln!(out, "- {}:{fields} ({})", u.scope, u.setting)?;
+        }
+    }
+    Ok(())
 }
 
 pub fn check(file: &Path, out: &mut dyn Write) -> Result<()> {
@@ -160,6 +242,6 @@ pub fn check(file: &Path, out: &mut dyn Write) -> Result<()> {
 fn output_error(source: std::io::Error) -> crate::error::Error {
     crate::error::Error::Output {
         path: "stdout".into(),
-        source,
+        reason: source,
     }
 }

@@ -294,13 +294,26 @@ fn text_summary_fits_80_columns_and_has_no_colour_without_a_terminal() {
         assert!(line.chars().count() <= 80, "too wide: {line:?}");
         assert!(!line.contains('\u{1b}'), "colour escape in {line:?}");
     }
-    let (_, coloured, _) = run(&[
+    // NO_COLOR (set by every test run) wins even over --color always...
+    let (_, no_color, _) = run(&[
         "audit",
         fixture("demo").to_str().unwrap(),
         "--color",
         "always",
     ]);
-    assert!(coloured.contains('\u{1b}'));
+    assert!(!no_color.contains('\u{1b}'));
+    // ...which colours when NO_COLOR is not set.
+    let coloured = common::crmaudit()
+        .env_remove("NO_COLOR")
+        .args([
+            "audit",
+            fixture("demo").to_str().unwrap(),
+            "--color",
+            "always",
+        ])
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&coloured.stdout).contains('\u{1b}'));
 }
 
 #[test]
@@ -368,4 +381,179 @@ fn init_writes_a_config_that_audits_and_refuses_to_overwrite() {
     );
     let (code, _, _) = run(&["init", path, "--force"]);
     assert_eq!(code, 0);
+}
+
+/// A typo in crmaudit.toml must stop the run (exit 2) at its place: accepted silently, it would
+/// switch a check off while the CI gate stays green.
+#[test]
+fn config_typos_are_errors_at_their_place() {
+    let stderr = config_error("unknown-canonical.toml");
+    assert!(
+        stderr.contains("unknown-canonical.toml:6:7")
+            && stderr.contains("`emial` is not a canonical field")
+            && stderr.contains("did you mean `email`?"),
+        "{stderr}"
+    );
+    let stderr = config_error("bad-tolerance.toml");
+    assert!(
+        stderr.contains("bad-tolerance.toml:6:13")
+            && stderr.contains("tolerance 2 is not a share between 0 and 1"),
+        "{stderr}"
+    );
+    let stderr = config_error("unknown-rule-code.toml");
+    assert!(
+        stderr.contains("unknown-rule-code.toml:5:8")
+            && stderr.contains("[rules.dq001] tunes no rule of this run")
+            && stderr.contains("did you mean `DQ001`?"),
+        "{stderr}"
+    );
+    let stderr = config_error("after-days-misplaced.toml");
+    assert!(
+        stderr.contains("after-days-misplaced.toml:6:14")
+            && stderr.contains("after_days does not apply to DQ001"),
+        "{stderr}"
+    );
+    let stderr = config_error("no-such-kind-table.toml");
+    assert!(
+        stderr.contains("deals-pack.toml:5:9")
+            && stderr.contains("rule X001 names table `deals`")
+            && stderr.contains("contacts (kind contacts)"),
+        "{stderr}"
+    );
+    let stderr = config_error("code-reused.toml");
+    assert!(
+        stderr.contains("code-reused-b.toml:1:1")
+            && stderr.contains("code X001 is used by two different rules"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn as_of_may_be_a_bare_toml_date() {
+    let (code, stdout, stderr) = run(&[
+        "audit",
+        "--no-progress",
+        "--format",
+        "json",
+        "--config",
+        &invalid("bare-date.toml"),
+    ]);
+    assert_eq!(code, 0, "{stderr}");
+    let report: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(report["as_of"], "2024-12-31");
+}
+
+#[test]
+fn command_line_values_are_checked_before_the_work() {
+    let demo = fixture("demo");
+    let demo = demo.to_str().unwrap();
+    let (code, _, stderr) = run(&["audit", demo, "--threads", "0"]);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("--threads"), "{stderr}");
+    // A negative score reaches the range check instead of looking like a flag.
+    let (code, _, stderr) = run(&["audit", demo, "--fail-under", "-5"]);
+    assert_eq!(code, 2);
+    assert!(
+        stderr.contains("--fail-under -5 is not a score between 0 and 100"),
+        "{stderr}"
+    );
+    // --out naming a file: one clear message, said once.
+    let file = tempfile::NamedTempFile::new().unwrap();
+    let (code, _, stderr) = run(&["audit", demo, "--out", file.path().to_str().unwrap()]);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("is a file, not a folder"), "{stderr}");
+    assert_eq!(stderr.matches("not a folder").count(), 1, "{stderr}");
+}
+
+#[cfg(unix)]
+#[test]
+fn written_reports_are_readable_by_the_team() {
+    use std::os::unix::fs::PermissionsExt;
+    let run = audit(&fixture("demo"), &[]);
+    for name in ["report.json", "worklist.csv", "duplicates.csv"] {
+        let mode = std::fs::metadata(run.out.path().join(name))
+            .unwrap()
+            .permissions()
+            .mode();
+        assert_eq!(mode & 0o777, 0o644, "{name}: {mode:o}");
+    }
+}
+
+#[test]
+fn rules_list_fits_80_columns_and_survives_a_closed_pipe() {
+    let (code, stdout, _) = run(&["rules", "list"]);
+    assert_eq!(code, 0);
+    for line in stdout.lines() {
+        assert!(line.chars().count() <= 80, "too wide: {line:?}");
+    }
+    assert!(stdout.contains("default: fail, 2% on email in contacts, leads, other"));
+    assert!(stdout.contains("DQ006  value-not-allowed"));
+    // `rules list | head -1`: the reader closing the pipe is not an error.
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_crmaudit"))
+        .args(["rules", "list"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let output = child.wait_with_output().unwrap();
+    assert_eq!(output.status.code(), Some(0));
+    assert!(
+        output.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
+
+#[test]
+fn rules_explain_takes_a_workspace_folder_and_lists_default_use() {
+    let case07 = fixture("cases/07-crlf-with-embedded-lf");
+    let (code, stdout, stderr) = run(&[
+        "rules",
+        "explain",
+        "X001",
+        "--config",
+        case07.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stdout.contains("X001 show-every-record"), "{stdout}");
+    let (code, stdout, _) = run(&["rules", "explain", "DQ201"]);
+    assert_eq!(code, 0);
+    assert!(
+        stdout.contains("## Default use\n- every table: id (fail)"),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn a_known_file_name_decides_the_kind_of_a_single_csv() {
+    // Few recognisable headers, but `deals.csv` says what it holds: deal rules run on it.
+    let dir = tempfile::tempdir().unwrap();
+    let deals = dir.path().join("deals.csv");
+    std::fs::write(&deals, "Company;Amount;Notes\nAcme;-7;x\nGlobex;abc;y\n").unwrap();
+    let run = audit(&deals, &["--as-of", "2024-12-31"]);
+    let report = run.report();
+    assert_eq!(report["inputs"][0]["kind"], "deals");
+    assert_eq!(run.ids("DQ008").len(), 2, "{}", run.stdout);
+    // Headers every preset knows do not make a file a Salesforce export.
+    let plain = dir.path().join("people.csv");
+    std::fs::write(&plain, "id,email\n1,a@x.com\n").unwrap();
+    let report = audit(&plain, &[]).report();
+    assert_eq!(report["inputs"][0]["preset"], "generic");
+}
+
+#[test]
+fn init_skips_a_file_it_cannot_read_and_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("contacts.csv"), "id,email\n1,a@x.com\n").unwrap();
+    std::fs::write(dir.path().join("empty.csv"), "").unwrap();
+    let (code, stdout, stderr) = run(&["init", dir.path().to_str().unwrap()]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stdout.contains("skipped empty.csv"), "{stdout}");
+    let toml = std::fs::read_to_string(dir.path().join("crmaudit.toml")).unwrap();
+    assert!(toml.contains("# skipped empty.csv: "), "{toml}");
+    assert!(!toml.contains("path = \"empty.csv\""));
+    // The written config audits the readable file.
+    let (code, _, stderr) = run(&["audit", dir.path().to_str().unwrap(), "--no-progress", "-q"]);
+    assert!(code == 0 || code == 1, "{stderr}");
 }

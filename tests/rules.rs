@@ -421,7 +421,7 @@ fn dq008_out_of_range() {
     );
     assert_eq!(
         message(&run, "DQ008", "deals", "amount", "6"),
-        "`ten` is not a number: not a number"
+        "`ten` is not a number, so it cannot be in range"
     );
 
     assert_flagged(
@@ -917,4 +917,42 @@ fn dq402_orphan_reference() {
         "`carter@example.com` matches no record in contacts.email"
     );
     assert_rule(&run, "U402", "tickets.requester", 1, 3, "pass");
+}
+
+#[test]
+fn dq014_dq015_dq103_file_faults_that_used_to_pass_silently() {
+    let dir = fixture("rules/dq014-dq015-dq103-file-faults");
+    let run = audit(&dir, &["--as-of", "2024-12-31"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    // DQ014: a NUL byte and a zero-width space, each with the clean value as the fix.
+    assert_eq!(
+        suggestions(&run, "DQ014", "contacts", "name"),
+        pairs(&[("1", "Ann"), ("2", "Bob")])
+    );
+    assert_rule(&run, "DQ014", "contacts.name", 2, 3, "warn");
+    // DQ015: the repeated and the empty header, one column-level outcome, no worklist rows.
+    let headers = assert_rule(&run, "DQ015", "contacts.", 2, 5, "warn");
+    assert_eq!(
+        headers["detail"],
+        "column 3 repeats `email`, read as `email_2`; column 4 is empty, read as `column_4`"
+    );
+    assert!(run.findings("DQ015").is_empty());
+    // DQ101 on the id of every table: the record without one is listed by its line.
+    let ids = run.findings("DQ101");
+    assert_eq!(ids.len(), 1);
+    assert_eq!(
+        (ids[0]["record_id"].as_str(), ids[0]["row"].as_str()),
+        ("#4", "4")
+    );
+    // DQ103: the header-only deals file fails and scores 0.
+    assert_rule(&run, "DQ103", "deals.", 1, 1, "fail");
+    assert_rule(&run, "DQ103", "contacts.", 0, 1, "pass");
+    let report = run.report();
+    let deals = report["tables"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["name"] == "deals")
+        .unwrap();
+    assert_eq!(deals["score"], 0.0);
 }

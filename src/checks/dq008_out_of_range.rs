@@ -1,4 +1,5 @@
 use crate::config::CheckKind;
+use crate::normalize::number::NumberError;
 
 use super::{Check, Ctx, RuleResult, per_value, quote};
 
@@ -30,7 +31,17 @@ scores make NPS and CSAT meaningless.\n\n\
         let numbers = ctx.cache.numbers(ctx.table, ctx.table_index, ctx.column());
         let options = &ctx.rule.spec.options;
         per_value(ctx, |id, raw| match &numbers[id as usize] {
-            Err(reason) => Some((format!("{} is not a number: {reason}", quote(raw)), None)),
+            Err(NumberError::NotANumber) => Some((
+                format!("{} is not a number, so it cannot be in range", quote(raw)),
+                None,
+            )),
+            Err(reason) => Some((
+                format!(
+                    "{} is not a number ({reason}), so it cannot be in range",
+                    quote(raw)
+                ),
+                None,
+            )),
             Ok(value) => {
                 if let Some(min) = options.min.filter(|min| value < min) {
                     Some((format!("{} is below the minimum {min}", quote(raw)), None))

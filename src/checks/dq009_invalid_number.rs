@@ -1,4 +1,5 @@
 use crate::config::CheckKind;
+use crate::normalize::number::NumberError;
 use crate::normalize::number::NumberLocale;
 
 use super::{Check, Ctx, RuleResult, per_value, quote};
@@ -35,13 +36,16 @@ Revenue, CAC and CLV sum these fields; a value that is not read is a value left 
         };
         per_value(ctx, |id, raw| {
             numbers[id as usize].as_ref().err().map(|reason| {
-                (
-                    format!(
+                let message = match reason {
+                    NumberError::NotANumber => {
+                        format!("{} is not a number (read with {locale})", quote(raw))
+                    }
+                    reason => format!(
                         "{} is not a number (read with {locale}): {reason}",
                         quote(raw)
                     ),
-                    None,
-                )
+                };
+                (message, None)
             })
         })
     }

@@ -57,6 +57,9 @@ pub struct PresetKind {
     pub files: Vec<String>,
     /// header key (see [`header_key`]) -> canonical field.
     pub fields: HashMap<String, String>,
+    /// The headers exactly as the export writes them (`FirstName`, `Create Date`): a file using
+    /// a CRM's own spellings is evidence of that CRM where header keys alone tie.
+    pub spellings: foldhash::HashSet<String>,
 }
 
 #[derive(Debug)]
@@ -106,6 +109,7 @@ fn parse_preset(text: &str) -> Result<Preset, String> {
     for (kind_name, part) in file.kinds {
         let kind = Kind::parse(&kind_name).ok_or_else(|| format!("unknown kind {kind_name}"))?;
         let mut fields = HashMap::with_capacity(part.fields.len());
+        let spellings = part.fields.keys().cloned().collect();
         for (header, canonical) in part.fields {
             fields.insert(header_key(&header), canonical);
         }
@@ -113,6 +117,7 @@ fn parse_preset(text: &str) -> Result<Preset, String> {
             kind,
             files: part.files.iter().map(|f| f.to_lowercase()).collect(),
             fields,
+            spellings,
         });
     }
     Ok(Preset {
@@ -149,19 +154,28 @@ impl Presets {
     /// Recognises an export from its file name and headers. The kind comes first: a file name
     /// that an export is known to use for a kind (`CampaignMember.csv`, `deals.csv`) wins, then
     /// the kind whose fields cover most headers (at least two). Within that kind, the preset
-    /// covering most headers is chosen; on a tie a named export whose file name matches wins,
-    /// else the generic preset: naming a CRM needs evidence beyond headers every preset knows
-    /// (`id`, `email`). Returns None when neither the name nor two headers say anything.
+    /// covering most headers is chosen; on a tie, the one whose own spellings the file uses
+    /// (`FirstName` is Salesforce's, `first_name` the generic preset's), then a named export
+    /// whose file name only it uses, else the generic preset: naming a CRM needs evidence beyond
+    /// headers every preset knows (`id`, `email`). Returns None when neither the name nor two
+    /// headers say anything.
     pub fn recognise(&self, file_name: &str, headers: &[String]) -> Option<Recognition<'_>> {
         let file_lower = file_name.to_lowercase();
         let keys: Vec<String> = headers.iter().map(|h| header_key(h)).collect();
+        // A plain name (`contacts.csv`) says which kind, not which CRM: for a named export it is
+        // evidence only when the generic preset does not list it too (`Contact.csv` is).
+        let generic_names: Vec<&String> = self
+            .by_name("generic")
+            .map(|g| g.kinds.iter().flat_map(|k| &k.files).collect())
+            .unwrap_or_default();
         let candidates: Vec<(&Preset, &PresetKind, bool, usize)> = self
             .all
             .iter()
             .flat_map(|preset| preset.kinds.iter().map(move |part| (preset, part)))
             .map(|(preset, part)| {
                 let matched = keys.iter().filter(|k| part.fields.contains_key(*k)).count();
-                (preset, part, part.files.contains(&file_lower), matched)
+                let named = part.files.contains(&file_lower);
+                (preset, part, named, matched)
             })
             .filter(|c| c.2 || c.3 >= 2)
             .collect();
@@ -179,12 +193,14 @@ impl Presets {
             .1
             .kind;
         let (preset, _, _, matched) = candidates.iter().filter(|c| c.1.kind == kind).max_by_key(
-            |(preset, _, name_hit, matched)| {
-                (
-                    *matched,
-                    *name_hit && preset.name != "generic",
-                    preset.name == "generic",
-                )
+            |(preset, part, name_hit, matched)| {
+                let exact = headers
+                    .iter()
+                    .filter(|h| part.spellings.contains(h.trim()))
+                    .count();
+                let specific_name =
+                    *name_hit && preset.name != "generic" && !generic_names.contains(&&file_lower);
+                (*matched, exact, specific_name, preset.name == "generic")
             },
         )?;
         Some(Recognition {

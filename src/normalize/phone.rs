@@ -182,13 +182,14 @@ fn split_extension(s: &str) -> (&str, Option<&str>) {
 
 /// The written style of a phone value, for format-consistency checks.
 ///
-/// Classifies by the shape of the separators, not by digit counts, so that a
-/// column falls into a handful of groups; an extension is ignored (a value
-/// with `x204` has the style of its number part). Labels:
+/// Classifies by the separators, not by digit counts (which differ by country
+/// and would split one convention into many), so that a column falls into a
+/// handful of groups; an extension is ignored (a value with `x204` has the
+/// style of its number part). Labels:
 /// `"+E.164 (no spaces)"`, `"+international with separators"`,
-/// `"00 international prefix"`, `"(NNN) NNN-NNNN"` (any parenthesised area
-/// code), `"NNN-NNN-NNNN"`, `"NNN.NNN.NNNN"`, `"NNN NNN NNNN"`,
-/// `"NNN/NNNNNNN"`, `"digits only"`, `"other"` (letters, mixed separators,
+/// `"00 international prefix"`, `"(area code) digits"` (any parenthesised area
+/// code), `"digits with dashes"`, `"digits with dots"`, `"digits with spaces"`,
+/// `"digits with a slash"`, `"digits only"`, `"other"` (letters, mixed separators,
 /// empty).
 pub fn phone_style(raw: &str) -> &'static str {
     let (main, _) = split_extension(raw.trim());
@@ -226,15 +227,15 @@ pub fn phone_style(raw: &str) -> &'static str {
         return if dot || slash {
             "other"
         } else {
-            "(NNN) NNN-NNNN"
+            "(area code) digits"
         };
     }
     match (space, dash, dot, slash) {
         (false, false, false, false) => "digits only",
-        (false, true, false, false) => "NNN-NNN-NNNN",
-        (false, false, true, false) => "NNN.NNN.NNNN",
-        (true, false, false, false) => "NNN NNN NNNN",
-        (_, false, false, true) => "NNN/NNNNNNN",
+        (false, true, false, false) => "digits with dashes",
+        (false, false, true, false) => "digits with dots",
+        (true, false, false, false) => "digits with spaces",
+        (_, false, false, true) => "digits with a slash",
         _ => "other",
     }
 }
@@ -342,16 +343,16 @@ mod tests {
             ("+44 (0)20 7946 0958", "+international with separators"),
             ("+1-415-555-1234 x5", "+international with separators"),
             ("0044 20 7946 0958", "00 international prefix"),
-            ("(415) 555-1234", "(NNN) NNN-NNNN"),
-            ("(415)555-1234 x204", "(NNN) NNN-NNNN"),
-            ("(030) 1234567", "(NNN) NNN-NNNN"),
-            ("415-555-1234", "NNN-NNN-NNNN"),
-            ("1-415-555-1234", "NNN-NNN-NNNN"),
-            ("555-0101", "NNN-NNN-NNNN"),
-            ("415.555.1234", "NNN.NNN.NNNN"),
-            ("415 555 1234", "NNN NNN NNNN"),
-            ("030 1234567", "NNN NNN NNNN"),
-            ("030/1234567", "NNN/NNNNNNN"),
+            ("(415) 555-1234", "(area code) digits"),
+            ("(415)555-1234 x204", "(area code) digits"),
+            ("(030) 1234567", "(area code) digits"),
+            ("415-555-1234", "digits with dashes"),
+            ("1-415-555-1234", "digits with dashes"),
+            ("555-0101", "digits with dashes"),
+            ("415.555.1234", "digits with dots"),
+            ("415 555 1234", "digits with spaces"),
+            ("030 1234567", "digits with spaces"),
+            ("030/1234567", "digits with a slash"),
             ("4155551234", "digits only"),
             ("4155551234 ext 5", "digits only"),
             ("415-555 1234", "other"),

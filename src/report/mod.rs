@@ -23,7 +23,7 @@ pub fn write_atomic(
     let target = dir.join(name);
     let fail = |source: std::io::Error| Error::Output {
         path: target.display().to_string(),
-        source,
+        reason: source,
     };
     let mut tmp = tempfile::Builder::new()
         .prefix(&format!(".{name}."))
@@ -35,16 +35,37 @@ pub fn write_atomic(
         buffered.flush().map_err(fail)?;
     }
     tmp.as_file().sync_all().map_err(fail)?;
+    // Temporary files are created private (0600); a report is for the team and the CI job that
+    // collects artifacts, so it gets the usual permissions of a written file.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        tmp.as_file()
+            .set_permissions(std::fs::Permissions::from_mode(0o644))
+            .map_err(fail)?;
+    }
     tmp.persist(&target).map_err(|e| fail(e.error))?;
     Ok(())
 }
 
-/// `--out DIR`: report.json, worklist.csv and duplicates.csv.
-pub fn write_outputs(report: &AuditReport, dir: &Path) -> Result<()> {
+/// Creates `--out DIR` if needed; a path that exists and is not a folder is a usage error with
+/// a hint, not an OS error code.
+pub fn prepare_out_dir(dir: &Path) -> Result<()> {
+    if dir.exists() && !dir.is_dir() {
+        return Err(crate::error::usage_help(
+            format!("--out {} is a file, not a folder", dir.display()),
+            "--out names a folder to write report.json, worklist.csv and duplicates.csv in",
+        ));
+    }
     std::fs::create_dir_all(dir).map_err(|source| Error::Output {
         path: dir.display().to_string(),
-        source,
-    })?;
+        reason: source,
+    })
+}
+
+/// `--out DIR`: report.json, worklist.csv and duplicates.csv.
+pub fn write_outputs(report: &AuditReport, dir: &Path) -> Result<()> {
+    prepare_out_dir(dir)?;
     write_atomic(dir, "report.json", |w| json::write(report, w))?;
     write_atomic(dir, "worklist.csv", |w| worklist::write_worklist(report, w))?;
     write_atomic(dir, "duplicates.csv", |w| {

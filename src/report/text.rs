@@ -216,7 +216,7 @@ fn place(r: &super::model::RuleReport) -> String {
 }
 
 /// Greedy word wrap for the detail sentences.
-fn wrap(text: &str, width: usize) -> Vec<String> {
+pub(crate) fn wrap(text: &str, width: usize) -> Vec<String> {
     let mut lines = Vec::new();
     let mut line = String::new();
     for word in text.split_whitespace() {

@@ -182,6 +182,50 @@ fn windows_1252(bytes: &[u8]) -> Cow<'_, str> {
 mod tests {
     use super::*;
 
+    fn utf16(text: &str, big: bool) -> Vec<u8> {
+        text.encode_utf16()
+            .flat_map(|u| {
+                if big {
+                    u.to_be_bytes()
+                } else {
+                    u.to_le_bytes()
+                }
+            })
+            .collect()
+    }
+
+    #[test]
+    fn utf16_without_bom_is_recognised_and_other_bytes_are_not() {
+        let le = plan(
+            EncodingChoice::Auto,
+            &utf16("email,name\na@x.com,Zoë\n", false),
+        );
+        assert_eq!(le.label, "utf-16le (no bom, detected)");
+        let be = plan(
+            EncodingChoice::Auto,
+            &utf16("email,name\na@x.com,Zoë\n", true),
+        );
+        assert_eq!(be.label, "utf-16be (no bom, detected)");
+        // UTF-8, a few NULs in UTF-8 text, and short inputs stay UTF-8.
+        assert_eq!(
+            plan(EncodingChoice::Auto, "email,name\n".as_bytes()).label,
+            "utf-8"
+        );
+        assert_eq!(
+            plan(EncodingChoice::Auto, b"id,note\n1,a\0b\n2,c\0d\n").label,
+            "utf-8"
+        );
+        assert_eq!(
+            plan(EncodingChoice::Auto, &utf16("id", false)).label,
+            "utf-8"
+        );
+        // An explicit choice is never second-guessed.
+        assert_eq!(
+            plan(EncodingChoice::Utf8, &utf16("email,name\n", false)).label,
+            "utf-8"
+        );
+    }
+
     #[test]
     fn bom_decides_in_auto_mode() {
         assert_eq!(
