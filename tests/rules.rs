@@ -956,3 +956,32 @@ fn dq014_dq015_dq103_file_faults_that_used_to_pass_silently() {
         .unwrap();
     assert_eq!(deals["score"], 0.0);
 }
+
+#[test]
+fn dq401_names_a_shared_import_date_and_dq102_reads_empty_flags_as_false() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("deals.csv"),
+        "id,created_at,close_date,is_won\n\
+         D1,2024-01-22,2023-05-01,\n\
+         D2,2024-01-22,2023-06-01,\n\
+         D3,2024-01-22,2023-07-01,\n\
+         D4,2024-02-01,2024-01-15,\n\
+         D5,2024-02-01,2024-03-01,\n",
+    )
+    .unwrap();
+    let run = audit(&dir.path().join("deals.csv"), &["--as-of", "2024-12-31"]);
+    let order = assert_rule(&run, "DQ401", "deals.close_date", 4, 5, "fail");
+    assert_eq!(
+        order["detail"],
+        "3 of the 4 records share `created_at` 2024-01-22: probably a bulk import or migration stamp rather than 4 separate mistakes"
+    );
+    let flag = assert_rule(&run, "DQ102", "deals.is_won", 0, 5, "pass");
+    assert!(
+        flag["detail"]
+            .as_str()
+            .unwrap()
+            .contains("read as false everywhere"),
+        "{flag}"
+    );
+}

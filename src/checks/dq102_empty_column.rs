@@ -30,7 +30,24 @@ A KPI whose input column is empty cannot be computed at all (CAC without campaig
         let column = ctx.column();
         let distinct = ctx.cache.distinct(ctx.table, ctx.table_index, column);
         let rows = ctx.table.rows();
-        let empty = rows > 0 && distinct.missing.iter().all(|&m| m);
+        let all_missing = rows > 0 && distinct.missing.iter().all(|&m| m);
+        // Exports such as Salesforce's write a false flag as an empty cell (`1` or nothing), so
+        // an all-empty `is_*`/`has_*` column says "false everywhere", not "no data".
+        let flag = ctx
+            .table
+            .canonical(column)
+            .is_some_and(|c| c.starts_with("is_") || c.starts_with("has_"));
+        if all_missing && flag {
+            return RuleResult {
+                checked: rows,
+                detail: Some(format!(
+                    "flag `{}` is empty in all {rows} records: read as false everywhere (exports write false as an empty cell)",
+                    ctx.field_label(column)
+                )),
+                ..RuleResult::default()
+            };
+        }
+        let empty = all_missing;
         RuleResult {
             findings: Vec::new(),
             checked: rows,

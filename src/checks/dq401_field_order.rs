@@ -40,6 +40,9 @@ was opened, a negative resolution time. Averages absorb them without a sign.\n\n
         let (left_name, right_name) = (ctx.field_label(left), ctx.field_label(right));
         let mut findings = Vec::new();
         let mut checked = 0;
+        // How often each value occurs among the violations, per side (false: left).
+        let mut shared: std::collections::BTreeMap<(bool, String), usize> =
+            std::collections::BTreeMap::new();
         for record in 0..ctx.table.rows() {
             let (ordering, shown_left, shown_right) = match (left_date(record), right_date(record))
             {
@@ -76,8 +79,25 @@ was opened, a negative resolution time. Averages absorb them without a sign.\n\n
                     ),
                     None,
                 ));
+                *shared.entry((false, shown_left)).or_default() += 1;
+                *shared.entry((true, shown_right)).or_default() += 1;
             }
         }
-        RuleResult::from_findings(findings, checked)
+        let violations = findings.len();
+        let mut result = RuleResult::from_findings(findings, checked);
+        // Most violations on one and the same value usually mean a migration or bulk import that
+        // stamped every record with the load date, not many separate data-entry mistakes.
+        if let Some(((is_right, value), count)) = shared
+            .into_iter()
+            .max_by(|a, b| a.1.cmp(&b.1).then(b.0.cmp(&a.0)))
+            && count >= 3
+            && count * 2 > violations
+        {
+            let field = if is_right { right_name } else { left_name };
+            result.detail = Some(format!(
+                "{count} of the {violations} records share `{field}` {value}: probably a bulk import or migration stamp rather than {violations} separate mistakes"
+            ));
+        }
+        result
     }
 }
