@@ -49,6 +49,15 @@ pub fn load_workspace(path: Option<&Path>, config: Option<&Path>) -> Result<Work
         return WorkspaceConfig::load(&config);
     }
     if !path.exists() {
+        // `exists` follows links: a link that leads nowhere (or to itself) is there but unusable.
+        if let Ok(meta) = std::fs::symlink_metadata(path)
+            && meta.file_type().is_symlink()
+        {
+            return Err(usage(format!(
+                "{} is a symbolic link that leads to no file (broken, or a loop)",
+                path.display()
+            )));
+        }
         return Err(usage(format!("{} does not exist", path.display())));
     }
     if path
