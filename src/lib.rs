@@ -23,6 +23,7 @@ pub mod error;
 pub mod findings;
 pub mod init;
 pub mod kind;
+pub mod kpi;
 pub mod normalize;
 pub mod report;
 pub mod rules_cmd;
