@@ -27,7 +27,7 @@ use toml::Spanned;
 
 use crate::error::{Result, SourceText};
 use crate::kpi::catalogue;
-use crate::kpi::period::{EXPECTED, PeriodSpec};
+use crate::kpi::period::PeriodSpec;
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -268,7 +268,7 @@ pub(crate) fn validate_kpis(
                     source.error(
                         span,
                         message,
-                        EXPECTED.trim_start_matches("expected "),
+                        "expected all, 2024, 2024-Q3, 2024-07 or last-90d",
                         None,
                     )
                 })?)

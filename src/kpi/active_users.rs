@@ -3,7 +3,7 @@
 //! spread a count of active users has from one period to the next.
 
 use super::stats::{Bounds, poisson};
-use super::usage::{self, ORPHAN};
+use super::usage;
 use super::{Ctx, Estimate, Kpi, NONNEGATIVE, format};
 
 pub struct ActiveUsers;
@@ -55,7 +55,6 @@ impl Kpi for ActiveUsers {
                 ctx.table_name(a.contacts.unwrap())
             ));
         }
-        let _ = ORPHAN;
         Ok(Estimate {
             value: active as f64,
             n: active,
@@ -70,6 +69,7 @@ impl Kpi for ActiveUsers {
             usable: a.events_in_period,
             fields: a.fields,
             notes,
+            period_applied: true,
         })
     }
 }

@@ -279,6 +279,7 @@ impl Kpi for Cac {
             usable: spend.scope.len() - spend.faults,
             fields,
             notes,
+            period_applied: true,
         })
     }
 }

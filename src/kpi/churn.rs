@@ -213,9 +213,9 @@ impl Kpi for Churn {
                     100.0 * (events + unknown_events as u64) as f64 / months,
                 );
                 notes.push(format!(
-                    "{} churned over {:.0} customer-months of exposure.",
+                    "{} churned over {} customer-months of exposure.",
                     format::plural(events as usize, "customer", "customers"),
-                    months
+                    format::count(months.round() as usize)
                 ));
                 if unknown > 0 {
                     notes.push(format!(
@@ -238,6 +238,7 @@ impl Kpi for Churn {
                     scope: scope.len(),
                     fields,
                     notes,
+                    period_applied: book.dated,
                 });
             }
             "revenue" => {
@@ -269,6 +270,7 @@ impl Kpi for Churn {
                     usable: n,
                     fields,
                     notes,
+                    period_applied: book.dated,
                 });
             }
             _ => {}
@@ -304,6 +306,7 @@ impl Kpi for Churn {
             usable: t.n(),
             fields,
             notes,
+            period_applied: book.dated,
         })
     }
 }

@@ -166,6 +166,7 @@ impl Kpi for Clv {
                 usable: scope.len().saturating_sub(unknown),
                 fields,
                 notes,
+                period_applied: book.dated,
             });
         }
 
@@ -250,12 +251,12 @@ impl Kpi for Clv {
         }
         let value = stat(&sums, units.len()).ok_or("no active customer with an MRR to average")?;
         notes.push(format!(
-            "Average MRR {} over {} active accounts; monthly churn {:.2}% ({} churned over {:.0} account-months).",
+            "Average MRR {} over {} active accounts; monthly churn {:.2}% ({} churned over {} account-months).",
             format::value(sums[0] / sums[1], "currency"),
             format::count(sums[1] as usize),
             100.0 * sums[2] / sums[3],
             format::count(sums[2] as usize),
-            sums[3]
+            format::count(sums[3].round() as usize)
         ));
         if unknown > 0 {
             notes.push(format!(
@@ -300,6 +301,7 @@ impl Kpi for Clv {
             usable: scope.len() - unknown,
             fields,
             notes,
+            period_applied: book.dated,
         })
     }
 }

@@ -145,7 +145,7 @@ impl Kpi for Csat {
             notes.push(format!(
                 "{note}: CSAT {} among responders, between {} over all {things}.",
                 format::with_unit(value, unit_value),
-                format::range(dq.low, dq.high, unit_value)
+                format::between(dq.low, dq.high, unit_value)
             ));
         }
         if undated > 0 {
@@ -180,6 +180,7 @@ impl Kpi for Csat {
             usable: tally.n(),
             fields,
             notes,
+            period_applied: true,
         })
     }
 }

@@ -139,6 +139,7 @@ impl Kpi for FeatureAdoption {
             usable: active,
             fields: a.fields,
             notes,
+            period_applied: true,
         })
     }
 }

@@ -67,6 +67,11 @@ pub fn range(low: f64, high: f64, unit: &str) -> String {
     format!("{} to {}", value(low, unit), with_unit(high, unit))
 }
 
+/// "39.0% and 80.2%", for "between ... and ...".
+pub fn between(low: f64, high: f64, unit: &str) -> String {
+    format!("{} and {}", value(low, unit), with_unit(high, unit))
+}
+
 /// "1 ticket", "3 tickets".
 pub fn plural(n: usize, one: &str, many: &str) -> String {
     format!("{} {}", count(n), if n == 1 { one } else { many })
@@ -87,6 +92,7 @@ mod tests {
         assert_eq!(value(-14.7, "points"), "-14.7");
         assert_eq!(with_unit(3.25, "days"), "3.2 days");
         assert_eq!(range(39.0, 80.2, "percent"), "39.0% to 80.2%");
+        assert_eq!(between(14.7, 45.3, "points"), "14.7 and 45.3 points");
         assert_eq!(plural(1, "ticket", "tickets"), "1 ticket");
     }
 }

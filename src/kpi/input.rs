@@ -57,6 +57,29 @@ impl Value<DateTime> {
     }
 }
 
+/// "Empty cells of IsWon read as false (...)", for the KPIs that read a flag.
+pub fn empty_false_note(table: &Table, view: &ColumnView<bool>) -> Option<String> {
+    if !view.empty_is_false {
+        return None;
+    }
+    let empty = table.raw.columns[view.column]
+        .iter()
+        .filter(|v| v.trim().is_empty())
+        .count();
+    (empty > 0).then(|| {
+        format!(
+            "{} empty cells of {} read as false: this export writes false as an empty cell{}.",
+            super::format::count(empty),
+            table.header(view.column),
+            if table.preset.as_deref() == Some("salesforce") {
+                " (Salesforce)"
+            } else {
+                " (the column holds true values and no false ones)"
+            }
+        )
+    })
+}
+
 /// One column as typed values.
 pub struct ColumnView<'a, T> {
     pub table: usize,
@@ -65,6 +88,8 @@ pub struct ColumnView<'a, T> {
     per_distinct: Vec<Value<T>>,
     flagged: Option<&'a [bool]>,
     raw: bool,
+    /// Booleans: empty cells read as false (the export writes false as empty).
+    pub empty_is_false: bool,
 }
 
 impl<T: Copy> ColumnView<'_, T> {
@@ -224,6 +249,7 @@ impl<'a> Inputs<'a> {
             per_distinct,
             flagged: self.flagged(t, column),
             raw,
+            empty_is_false: false,
         }
     }
 
@@ -288,6 +314,7 @@ impl<'a> Inputs<'a> {
             None => Value::Invalid,
         });
         if empty_is_false {
+            view.empty_is_false = true;
             for (id, v) in view.per_distinct.iter_mut().enumerate() {
                 if v.is_missing() && col.get(distinct.first[id] as usize).trim().is_empty() {
                     *v = Value::Ok(false);

@@ -164,6 +164,12 @@ impl Kpi for LeadConversion {
                 format::plural(merged, "lead", "leads")
             ));
         }
+        if let Some(n) = flag
+            .as_ref()
+            .and_then(|v| super::input::empty_false_note(table, v))
+        {
+            notes.push(n);
+        }
         if let Some(n) = ctx.stale_note(t, &scope, "leads") {
             notes.push(n);
         }
@@ -188,6 +194,7 @@ impl Kpi for LeadConversion {
             usable,
             fields,
             notes,
+            period_applied: true,
         })
     }
 }

@@ -203,6 +203,8 @@ pub struct Estimate {
     pub fields: Vec<FieldQuality>,
     /// Sentences naming the faults (missing scores, invalid dates, duplicates merged...).
     pub notes: Vec<String>,
+    /// False when the data has no dates to place records in a period (a snapshot).
+    pub period_applied: bool,
 }
 
 pub const SHARE: Bounds = Bounds {
@@ -449,6 +451,12 @@ fn report<'a>(
         high: finite(outer.high),
     });
     out.target = target;
+    if !main.period_applied {
+        out.period.description = format!(
+            "not applied: the data has no dates to place records in {}",
+            period.label
+        );
+    }
     out.inputs = main.fields;
     out
 }

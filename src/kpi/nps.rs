@@ -131,13 +131,12 @@ impl Kpi for Nps {
         // doubtful passives in or out, whichever is worse. Best the other way round.
         let bound = |worst: bool| -> f64 {
             let mut c = known;
-            let (bad, good) = if worst {
-                (Class::Detractor, Class::Promoter)
+            let bad = if worst {
+                Class::Detractor
             } else {
-                (Class::Promoter, Class::Detractor)
+                Class::Promoter
             };
             c.add(bad, unknown + maybe_unknown + maybe.0[bad as usize]);
-            let _ = good;
             let without = c.score().unwrap_or(value);
             c.add(Class::Passive, maybe.0[Class::Passive as usize]);
             let with = c.score().unwrap_or(value);
@@ -165,7 +164,7 @@ impl Kpi for Nps {
             notes.push(format!(
                 "{note}: NPS {} without them, between {} counting them all as detractors or all as promoters.",
                 format::value(value, "points"),
-                format::range(dq.low, dq.high, "points")
+                format::between(dq.low, dq.high, "points")
             ));
         }
         if undated > 0 {
@@ -199,6 +198,7 @@ impl Kpi for Nps {
             usable: n,
             fields,
             notes,
+            period_applied: true,
         })
     }
 }

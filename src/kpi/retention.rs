@@ -47,6 +47,7 @@ impl Kpi for Retention {
                 usable: n,
                 fields,
                 notes,
+                period_applied: book.dated,
             });
         }
         let (churn, scope) = tally(ctx, &book);
@@ -88,6 +89,7 @@ impl Kpi for Retention {
             usable: t.n(),
             fields,
             notes,
+            period_applied: book.dated,
         })
     }
 }

@@ -60,6 +60,7 @@ impl Kpi for SalesGrowth {
         let mut high = [0.0f64; 2];
         let mut scope = Vec::new();
         let (mut bad_amount, mut bad_date, mut unknown_won, mut merged) = (0, 0, 0, 0);
+        let mut missing_amount = 0;
         for r in 0..table.rows() {
             let (_, is_won) = super::win_rate::closed_won(
                 closed.as_ref().map(|v| v.get(r)),
@@ -88,8 +89,10 @@ impl Kpi for SalesGrowth {
             if !sure_won {
                 unknown_won += 1;
             }
-            if amount.is_none() {
-                bad_amount += 1;
+            match amounts.get(r) {
+                Value::Missing => missing_amount += 1,
+                Value::Invalid => bad_amount += 1,
+                Value::Ok(_) => {}
             }
             if side == Side::Unknown {
                 bad_date += 1;
@@ -149,7 +152,13 @@ impl Kpi for SalesGrowth {
             previous.start,
             previous.end
         )];
-        if let Some(note) = fault_note(0, bad_amount, scope.len(), "won deals", "amount") {
+        if let Some(note) = fault_note(
+            missing_amount,
+            bad_amount,
+            scope.len(),
+            "won deals",
+            "amount",
+        ) {
             notes.push(format!("{note} (missing or flagged, e.g. negative): bounded by the smallest and largest amount seen."));
         }
         if bad_date > 0 {
@@ -197,9 +206,11 @@ impl Kpi for SalesGrowth {
             ),
             limits: Bounds::new(-100.0, f64::INFINITY),
             scope: scope.len(),
-            usable: scope.len() - (bad_amount + bad_date + unknown_won).min(scope.len()),
+            usable: scope.len()
+                - (missing_amount + bad_amount + bad_date + unknown_won).min(scope.len()),
             fields,
             notes,
+            period_applied: true,
         })
     }
 }

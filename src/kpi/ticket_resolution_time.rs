@@ -141,6 +141,7 @@ impl Kpi for TicketResolutionTime {
                 usable: values.len(),
                 fields,
                 notes,
+                period_applied: true,
             });
         }
         let m = d.median(ctx.level(), ctx.intervals())?;
@@ -174,6 +175,7 @@ impl Kpi for TicketResolutionTime {
             usable: d.known.len(),
             fields,
             notes,
+            period_applied: true,
         })
     }
 }

@@ -102,6 +102,7 @@ impl Kpi for TimeToMarket {
             usable: d.known.len(),
             fields,
             notes,
+            period_applied: true,
         })
     }
 }

@@ -138,7 +138,7 @@ impl Kpi for Uptime {
             100.0 * (1.0 - closed_down / window),
         );
         let mut notes = vec![format!(
-            "{} down over {} in {} ({}).",
+            "{} down over {} in {}, {}.",
             format::with_unit(down, "hours"),
             format::plural(incidents, "incident", "incidents"),
             format::with_unit(window / 24.0, "days"),
@@ -183,6 +183,7 @@ impl Kpi for Uptime {
             usable: scope.len() - unknown,
             fields,
             notes,
+            period_applied: true,
         })
     }
 }

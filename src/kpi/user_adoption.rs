@@ -112,6 +112,7 @@ impl Kpi for UserAdoption {
             usable: tally.n(),
             fields,
             notes,
+            period_applied: true,
         })
     }
 }

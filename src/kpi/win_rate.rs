@@ -142,6 +142,11 @@ impl super::Kpi for WinRate {
                 format::count(unknown_won)
             ));
         }
+        for v in [&closed, &won].into_iter().flatten() {
+            if let Some(n) = super::input::empty_false_note(table, v) {
+                notes.push(n);
+            }
+        }
         if merged > 0 {
             notes.push(format!(
                 "{} merged with another record of the same deal (duplicate ids) and counted once.",
@@ -226,6 +231,7 @@ impl super::Kpi for WinRate {
                 usable,
                 fields,
                 notes,
+                period_applied: true,
             });
         }
 
@@ -260,6 +266,7 @@ impl super::Kpi for WinRate {
             usable,
             fields,
             notes,
+            period_applied: true,
         })
     }
 }
