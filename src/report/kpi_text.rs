@@ -13,8 +13,9 @@ use super::text::{TextOptions, new_table, write_wrapped};
 
 fn range(low: f64, high: Option<f64>, unit: &str) -> String {
     match high {
-        Some(h) => format!("{}-{}", format::value(low, unit), format::value(h, unit)),
-        None => format!("{}-unbounded", format::value(low, unit)),
+        // An en dash, so that a negative bound still reads as one: -67.0%–409.7%.
+        Some(h) => format!("{}–{}", format::value(low, unit), format::value(h, unit)),
+        None => format!("{}–unbounded", format::value(low, unit)),
     }
 }
 
@@ -48,7 +49,10 @@ pub fn table(report: &AuditReport, color: bool) -> comfy_table::Table {
         let unit = k.unit.as_str();
         let (value, ci, dq) = match k.value {
             Some(v) => (
-                format::value(v, unit),
+                match unit {
+                    "days" | "hours" => format::with_unit(v, unit),
+                    _ => format::value(v, unit),
+                },
                 k.ci.as_ref()
                     .map_or("-".into(), |c| range(c.low, c.high, unit)),
                 k.dq_bounds
