@@ -10,7 +10,9 @@
 #    100,000 accounts, sales growth another over the accounts with won deals;
 # 3. runs `crmaudit kpi DIR --no-progress --format json` R times (default 5) under
 #    /usr/bin/time and prints, per run, the KPI stage's own time (`timings.kpi_ms` of the
-#    report), the whole command's wall time and its peak RSS, then the medians.
+#    report), the whole command's wall time and its peak RSS, then the medians;
+# 4. times the bootstrap alone (examples/bootstrap_bench.rs): 2,000 replicates over 100,000
+#    units, R runs, and prints the median.
 #
 # --regen deletes and regenerates the data. Honours CARGO_TARGET_DIR. Needs GNU time at
 # /usr/bin/time (Debian: apt-get install time).
@@ -18,7 +20,7 @@
 set -euo pipefail
 
 usage() {
-    sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'
+    sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//'
 }
 
 rows=500000
@@ -59,7 +61,7 @@ gen="$target/release/examples/generate"
 data="$target/bench-kpi-$rows-s$seed"
 
 echo "==> cargo build --release (crmaudit + generator)"
-cargo build --release --bin crmaudit --example generate
+cargo build --release --bin crmaudit --example generate --example bootstrap_bench
 
 if (( regen )) && [[ -d $data ]]; then
     rm -rf -- "$data"
@@ -115,3 +117,6 @@ median() {
 
 printf '%5s  %10s  %10s  %14s\n' median "$(median "${kpis[@]}")" "$(median "${secs[@]}")" "$(median "${mibs[@]}")"
 grep -o '"method": *"bootstrap[^"]*"' "$tmp/report.json" | sort -u | sed 's/^/    /'
+
+echo "==> the bootstrap alone: 2,000 replicates over 100,000 four-component units, $runs run(s)"
+"$target/release/examples/bootstrap_bench" 100000 2000 "$runs"

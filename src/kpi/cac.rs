@@ -134,17 +134,14 @@ fn new_customers(
         let starts = inputs.dates(t, inputs.column(t, "start_date").unwrap(), raw);
         let account = inputs.column(t, "account_id");
         // An account is new in the period when its first start falls in it.
-        let mut first: HashMap<String, (Option<jiff::civil::Date>, bool)> = HashMap::new();
+        let mut first: HashMap<(&str, u32), (Option<jiff::civil::Date>, bool)> = HashMap::new();
         let mut records = Vec::new();
         for r in 0..table.rows() {
             if ctx.is_surplus(t, r) {
                 continue;
             }
             records.push(r);
-            let key = match account {
-                Some(c) if !inputs.is_missing(t, c, r) => table.cell(r, c).trim().to_string(),
-                _ => format!("#{r}"),
-            };
+            let key = inputs.group_key(t, account, r);
             let entry = first.entry(key).or_insert((None, false));
             match starts.get(r).ok() {
                 Some(d) => entry.0 = Some(entry.0.map_or(d, |e: jiff::civil::Date| e.min(d))),
@@ -181,6 +178,7 @@ fn new_customers(
             .column(t, "is_closed")
             .map(|c| inputs.booleans(t, c, raw));
         let stage = inputs.column(t, "stage");
+        let stages = stage.map(|c| inputs.classify(t, c, super::win_rate::stage_says));
         let account = inputs.column(t, "account_id");
         let (mut sure, mut doubtful) = (HashSet::new(), HashSet::new());
         let mut records = Vec::new();
@@ -188,16 +186,13 @@ fn new_customers(
             let (_, is_won) = super::win_rate::closed_won(
                 closed.as_ref().map(|v| v.get(r)),
                 won.as_ref().map(|v| v.get(r)),
-                stage.map(|c| table.cell(r, c)),
+                stages.as_ref().map(|v| v.get(r)),
             );
             if is_won != Value::Ok(true) || ctx.is_surplus(t, r) {
                 continue;
             }
             records.push(r);
-            let key = match account {
-                Some(c) if !inputs.is_missing(t, c, r) => table.cell(r, c).trim().to_string(),
-                _ => format!("#{r}"),
-            };
+            let key = inputs.group_key(t, account, r);
             match ctx.member(close.get(r)) {
                 Member::In => {
                     sure.insert(key);

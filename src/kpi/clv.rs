@@ -13,17 +13,6 @@ use super::{Ctx, Estimate, Kpi, NONNEGATIVE, format};
 
 pub struct Clv;
 
-/// Groups customers' records by account (the account id, else the record itself).
-fn account_of(ctx: &Ctx, t: usize) -> impl Fn(usize) -> String {
-    let inputs = ctx.inputs;
-    let table = inputs.table(t);
-    let col = inputs.column(t, "account_id");
-    move |r| match col {
-        Some(c) if !inputs.is_missing(t, c, r) => table.cell(r, c).trim().to_string(),
-        _ => format!("#{r}"),
-    }
-}
-
 fn margin(ctx: &Ctx) -> f64 {
     ctx.settings.margin.or(ctx.def.margin).unwrap_or(1.0)
 }
@@ -35,7 +24,8 @@ impl Kpi for Clv {
 
     fn evaluate(&self, ctx: &Ctx) -> Result<Estimate, String> {
         let book = subscriptions::book(ctx)?;
-        let account = account_of(ctx, book.table);
+        let account_col = ctx.inputs.column(book.table, "account_id");
+        let account = |r: usize| ctx.inputs.group_key(book.table, account_col, r);
         let margin = margin(ctx);
         let mut notes = Vec::new();
         if margin < 1.0 {
@@ -43,7 +33,7 @@ impl Kpi for Clv {
         } else {
             notes.push("No gross margin configured ([kpis.clv] margin): this is revenue, not profit, per customer.".into());
         }
-        let mut index: HashMap<String, usize> = HashMap::new();
+        let mut index: HashMap<(&str, u32), usize> = HashMap::new();
         let mut scope = Vec::new();
         let mrr_seen: Vec<f64> = book.customers.iter().filter_map(|c| c.mrr.ok()).collect();
         let (min, max) = mrr_seen

@@ -42,14 +42,13 @@ impl Kpi for Csat {
             .map(|c| inputs.dates(t, c, raw));
         let in_scope: Box<dyn Fn(usize) -> bool> = if on_tickets {
             // A ticket is closed when it has a close date or a status saying so.
-            let status = inputs.column(t, "status");
+            let status = inputs
+                .column(t, "status")
+                .map(|c| inputs.classify(t, c, super::input::says_closed));
             let closed_at = inputs.column(t, "closed_at");
             Box::new(move |r| {
                 closed_at.is_some_and(|c| !inputs.is_missing(t, c, r))
-                    || status.is_some_and(|c| {
-                        let s = table.cell(r, c).trim().to_ascii_lowercase();
-                        s.starts_with("closed") || s == "resolved" || s == "solved"
-                    })
+                    || status.as_ref().is_some_and(|s| s.get(r))
             })
         } else {
             Box::new(super::nps::responses_of(ctx, t, "csat", score_col))

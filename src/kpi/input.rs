@@ -102,6 +102,26 @@ impl<T: Copy> ColumnView<'_, T> {
     }
 }
 
+/// A per-record reading computed once per distinct cell.
+pub struct Classified<'a, T> {
+    ids: &'a [u32],
+    values: Vec<T>,
+}
+
+impl<T: Copy> Classified<'_, T> {
+    pub fn get(&self, record: usize) -> T {
+        self.values[self.ids[record] as usize]
+    }
+}
+
+/// Whether a status says the record is closed: `Closed`, `closed_won`, `Resolved`, `Solved`.
+pub fn says_closed(status: &str) -> bool {
+    let s = status.trim();
+    s.get(..6).is_some_and(|p| p.eq_ignore_ascii_case("closed"))
+        || s.eq_ignore_ascii_case("resolved")
+        || s.eq_ignore_ascii_case("solved")
+}
+
 /// The audit's verdicts the KPIs use, and the duplicate views.
 pub struct Inputs<'a> {
     pub dataset: &'a Dataset,
@@ -113,7 +133,7 @@ pub struct Inputs<'a> {
     pub exact: Vec<Dedup>,
     /// Exact and fuzzy clusters merged; `None` until the dedupe stage provides fuzzy ones.
     pub fuzzy: Option<Vec<Dedup>>,
-    id_index: Vec<OnceLock<HashMap<String, u32>>>,
+    id_index: Vec<OnceLock<HashMap<&'a str, u32>>>,
 }
 
 impl<'a> Inputs<'a> {
@@ -324,6 +344,35 @@ impl<'a> Inputs<'a> {
         view
     }
 
+    /// `f` of each record's cell, computed once per distinct value (picklists, statuses).
+    pub fn classify<T: Copy + Send>(
+        &self,
+        t: usize,
+        column: usize,
+        f: impl Fn(&str) -> T + Sync,
+    ) -> Classified<'_, T> {
+        let table = self.table(t);
+        let distinct = self.cache.distinct(table, t, column);
+        let col = &table.raw.columns[column];
+        Classified {
+            ids: &distinct.ids,
+            values: distinct
+                .first
+                .iter()
+                .map(|&r| f(col.get(r as usize)))
+                .collect(),
+        }
+    }
+
+    /// A grouping key for record `r` by the value in `column` (an account id): the trimmed cell,
+    /// or, where it is missing, the record itself. Borrowed, so grouping allocates nothing.
+    pub fn group_key(&self, t: usize, column: Option<usize>, r: usize) -> (&'a str, u32) {
+        match column {
+            Some(c) if !self.is_missing(t, c, r) => (self.table(t).cell(r, c).trim(), u32::MAX),
+            _ => ("", r as u32),
+        }
+    }
+
     /// Record of `table` whose id is `id`, if any (the first, when ids repeat).
     pub fn record_by_id(&self, t: usize, id: &str) -> Option<u32> {
         let index = self.id_index[t].get_or_init(|| {
@@ -331,7 +380,7 @@ impl<'a> Inputs<'a> {
             let mut index = HashMap::with_capacity(table.rows());
             if let Some(col) = table.id_column {
                 for (r, v) in table.raw.columns[col].iter().enumerate() {
-                    index.entry(v.trim().to_string()).or_insert(r as u32);
+                    index.entry(v.trim()).or_insert(r as u32);
                 }
             }
             index

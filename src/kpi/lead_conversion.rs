@@ -36,7 +36,12 @@ impl Kpi for LeadConversion {
         let converted_at = inputs
             .column(t, "converted_at")
             .map(|c| inputs.dates(t, c, raw));
-        let status = inputs.column(t, "status");
+        let status = inputs.column(t, "status").map(|c| {
+            inputs.classify(t, c, |v| {
+                (!crate::normalize::text::is_missing(v))
+                    .then(|| v.to_ascii_lowercase().contains("convert"))
+            })
+        });
         if flag.is_none() && converted_at.is_none() && status.is_none() {
             return Err(format!(
                 "table {} has no is_converted, converted_at or status",
@@ -86,10 +91,7 @@ impl Kpi for LeadConversion {
             let converted = match (flag.as_ref().map(|v| v.get(r)), when) {
                 (_, Some(Value::Ok(_))) => Some(true),
                 (Some(Value::Ok(b)), _) => Some(b),
-                _ => status.and_then(|s| {
-                    let v = table.cell(r, s).trim().to_ascii_lowercase();
-                    (!crate::normalize::text::is_missing(&v)).then(|| v.contains("convert"))
-                }),
+                _ => status.as_ref().and_then(|s| s.get(r)),
             };
             // Within the window? Needs both dates.
             let outcome = match converted {

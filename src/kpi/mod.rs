@@ -74,8 +74,8 @@ pub enum Mode {
 }
 
 /// What one evaluation of a KPI may read.
-pub struct Ctx<'a> {
-    pub inputs: &'a Inputs<'a>,
+pub struct Ctx<'a, 'd> {
+    pub inputs: &'a Inputs<'d>,
     pub def: &'static KpiDef,
     pub variant: &'a str,
     pub settings: &'a KpiOverride,
@@ -85,7 +85,7 @@ pub struct Ctx<'a> {
     pub mode: Mode,
 }
 
-impl Ctx<'_> {
+impl Ctx<'_, '_> {
     pub fn raw(&self) -> bool {
         self.mode == Mode::Raw
     }
@@ -285,13 +285,13 @@ fn finite(x: f64) -> Option<f64> {
     x.is_finite().then(|| round4(x))
 }
 
-fn report<'a>(
+fn report<'a, 'd>(
     kpi: &dyn Kpi,
     def: &KpiDef,
     variant: &str,
     settings: &KpiOverride,
     period: &Period,
-    ctx: &dyn Fn(Mode) -> Ctx<'a>,
+    ctx: &dyn Fn(Mode) -> Ctx<'a, 'd>,
 ) -> KpiReport {
     let vdef: &VariantDef = &def.variants[variant];
     let mut out = KpiReport {

@@ -51,14 +51,17 @@ pub(super) fn responses_of(
     score_col: usize,
 ) -> impl Fn(usize) -> bool {
     let inputs = ctx.inputs;
-    let table = inputs.table(t);
     let type_col = inputs.column(t, "survey_type");
-    let kind = kind.to_string();
-    move |r| match type_col {
-        Some(c) if !inputs.is_missing(t, c, r) => {
-            table.cell(r, c).to_ascii_lowercase().contains(&kind)
-        }
-        _ => type_col.is_none() || !inputs.is_missing(t, score_col, r),
+    // Per distinct type: None when missing, else whether it names `kind`.
+    let types = type_col.map(|c| {
+        inputs.classify(t, c, |v| {
+            (!crate::normalize::text::is_missing(v)).then(|| v.to_ascii_lowercase().contains(kind))
+        })
+    });
+    move |r| match types.as_ref().map(|ty| ty.get(r)) {
+        Some(Some(names_kind)) => names_kind,
+        Some(None) => !inputs.is_missing(t, score_col, r),
+        None => true,
     }
 }
 

@@ -44,6 +44,7 @@ impl Kpi for SalesGrowth {
             .column(t, "is_closed")
             .map(|c| inputs.booleans(t, c, raw));
         let stage = inputs.column(t, "stage");
+        let stages = stage.map(|c| inputs.classify(t, c, super::win_rate::stage_says));
         if won.is_none() && stage.is_none() {
             return Err(format!("table {} has neither is_won nor stage", table.name));
         }
@@ -54,7 +55,7 @@ impl Kpi for SalesGrowth {
         let (min, max) = valid.iter().fold((f64::INFINITY, 0.0f64), |(lo, hi), &a| {
             (lo.min(a), hi.max(a))
         });
-        let mut index: HashMap<String, usize> = HashMap::new();
+        let mut index: HashMap<(&str, u32), usize> = HashMap::new();
         let mut units: Vec<[f64; 2]> = Vec::new();
         let mut low = [0.0f64; 2];
         let mut high = [0.0f64; 2];
@@ -65,7 +66,7 @@ impl Kpi for SalesGrowth {
             let (_, is_won) = super::win_rate::closed_won(
                 closed.as_ref().map(|v| v.get(r)),
                 won.as_ref().map(|v| v.get(r)),
-                stage.map(|c| table.cell(r, c)),
+                stages.as_ref().map(|v| v.get(r)),
             );
             if is_won == Value::Ok(false) {
                 continue;
@@ -100,12 +101,7 @@ impl Kpi for SalesGrowth {
             match (side, sure_won, amount) {
                 (Side::Current | Side::Previous, true, Some(a)) => {
                     let k = (side == Side::Previous) as usize;
-                    let key = match account {
-                        Some(c) if !inputs.is_missing(t, c, r) => {
-                            table.cell(r, c).trim().to_string()
-                        }
-                        _ => format!("#{r}"),
-                    };
+                    let key = inputs.group_key(t, account, r);
                     let next = units.len();
                     let slot = *index.entry(key).or_insert(next);
                     if slot == next {

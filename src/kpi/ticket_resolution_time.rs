@@ -33,7 +33,9 @@ impl Kpi for TicketResolutionTime {
             .ok_or_else(|| format!("table {} has no closed_at", table.name))?;
         let created = inputs.datetimes(t, created_col, raw);
         let closed = inputs.datetimes(t, closed_col, raw);
-        let status = inputs.column(t, "status");
+        let status = inputs
+            .column(t, "status")
+            .map(|c| inputs.classify(t, c, super::input::says_closed));
         let now = ctx
             .as_of
             .tomorrow()
@@ -57,10 +59,7 @@ impl Kpi for TicketResolutionTime {
                 d.unknown += 1;
                 continue;
             };
-            let says_closed = status.is_some_and(|c| {
-                let s = table.cell(r, c).trim().to_ascii_lowercase();
-                s.starts_with("closed") || s == "resolved" || s == "solved"
-            });
+            let says_closed = status.as_ref().is_some_and(|s| s.get(r));
             match closed.get(r) {
                 Value::Ok(end) => d.push(hours_between(made, end), true),
                 Value::Missing if says_closed => {

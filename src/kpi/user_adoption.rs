@@ -27,7 +27,7 @@ impl Kpi for UserAdoption {
         let raw = ctx.raw();
         let mut tally = Tally::default();
         // As the data stands: every contact row, active when its id appears in usage.
-        let active_raw: std::collections::HashSet<String> = if raw {
+        let active_raw: std::collections::HashSet<&str> = if raw {
             let t = a.usage_table;
             let table = ctx.inputs.table(t);
             let col = ctx.inputs.column(t, "user_id").expect("checked");
@@ -36,7 +36,7 @@ impl Kpi for UserAdoption {
                 .datetimes(t, ctx.inputs.column(t, "event_at").unwrap(), true);
             (0..table.rows())
                 .filter(|&r| ctx.member(when.get(r).map_date()) == super::Member::In)
-                .map(|r| table.cell(r, col).trim().to_string())
+                .map(|r| table.cell(r, col).trim())
                 .collect()
         } else {
             Default::default()
@@ -45,7 +45,7 @@ impl Kpi for UserAdoption {
             let user = if raw {
                 let id = contacts.record_id(r);
                 active_raw
-                    .contains(&id)
+                    .contains(id.as_str())
                     .then_some(super::usage::UserActivity {
                         active: true,
                         ..Default::default()

@@ -9,24 +9,25 @@ use crate::kind::Kind;
 
 pub struct WinRate;
 
-/// Whether a deal is closed and whether it is won, from the flags, else from the stage name
-/// ("Closed Won", "Closed Lost").
+/// What a stage name says: closed? won? (`Closed Won`, `Closed Lost`, `Won`, `Lost`); `None`
+/// where it says nothing (an open stage says closed = false, won = unknown).
+pub(super) fn stage_says(stage: &str) -> (Option<bool>, Option<bool>) {
+    let s = stage.trim();
+    if crate::normalize::text::is_missing(s) {
+        return (None, None);
+    }
+    let lower = s.to_ascii_lowercase();
+    let closed = lower.starts_with("closed") || lower == "won" || lower == "lost";
+    (Some(closed), closed.then(|| lower.contains("won")))
+}
+
+/// Whether a deal is closed and whether it is won, from the flags, else from the stage name.
 pub(super) fn closed_won(
     closed: Option<Value<bool>>,
     won: Option<Value<bool>>,
-    stage: Option<&str>,
+    stage: Option<(Option<bool>, Option<bool>)>,
 ) -> (Value<bool>, Value<bool>) {
-    let stage = stage
-        .map(str::trim)
-        .filter(|s| !crate::normalize::text::is_missing(s))
-        .map(str::to_ascii_lowercase);
-    let stage_closed = stage
-        .as_ref()
-        .map(|s| s.starts_with("closed") || s == "won" || s == "lost");
-    let stage_won = stage
-        .as_ref()
-        .filter(|_| stage_closed == Some(true))
-        .map(|s| s.contains("won"));
+    let (stage_closed, stage_won) = stage.unwrap_or((None, None));
     let is_closed = match closed {
         Some(Value::Ok(b)) => Value::Ok(b),
         other => match stage_closed {
@@ -70,6 +71,7 @@ impl super::Kpi for WinRate {
             .ok_or_else(|| format!("table {} has no close_date", table.name))?;
         let raw = ctx.raw();
         let closed = closed_col.map(|c| inputs.booleans(t, c, raw));
+        let stages = stage_col.map(|c| inputs.classify(t, c, stage_says));
         let won = won_col.map(|c| inputs.booleans(t, c, raw));
         let close = inputs.dates(t, close_col, raw);
         let amount_col = inputs.column(t, "amount");
@@ -90,7 +92,7 @@ impl super::Kpi for WinRate {
             let (is_closed, is_won) = closed_won(
                 closed.as_ref().map(|v| v.get(r)),
                 won.as_ref().map(|v| v.get(r)),
-                stage_col.map(|c| table.cell(r, c)),
+                stages.as_ref().map(|v| v.get(r)),
             );
             if is_closed != Value::Ok(true) {
                 continue;
