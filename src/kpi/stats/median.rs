@@ -26,16 +26,24 @@ pub fn median_ranks(n: usize, level: f64) -> Option<(usize, usize, f64)> {
     }
     let binomial = Binomial::new(0.5, n as u64).ok()?;
     let alpha = 1.0 - level;
-    let mut best = None;
-    for l in 1..=n.div_ceil(2) {
-        let tail = binomial.cdf(l as u64 - 1);
-        if tail <= alpha / 2.0 {
-            best = Some((l, n - l + 1, 1.0 - 2.0 * tail));
-        } else {
-            break;
-        }
+    let fits = |l: usize| l >= 1 && binomial.cdf(l as u64 - 1) <= alpha / 2.0;
+    // Start from the normal approximation and walk to the exact rank, so that a million
+    // tickets cost a few cdf evaluations, not half a million.
+    let z = super::z_for(level);
+    let guess = (n as f64 / 2.0 - z * (n as f64).sqrt() / 2.0)
+        .floor()
+        .max(1.0) as usize;
+    let mut l = guess.min(n.div_ceil(2));
+    while l > 1 && !fits(l) {
+        l -= 1;
     }
-    best
+    if !fits(l) {
+        return None;
+    }
+    while l < n.div_ceil(2) && fits(l + 1) {
+        l += 1;
+    }
+    Some((l, n - l + 1, 1.0 - 2.0 * binomial.cdf(l as u64 - 1)))
 }
 
 /// Interval for the median of sorted values and the coverage it achieves. Too few values for
@@ -73,6 +81,11 @@ mod tests {
             assert!((gc - coverage).abs() < 1e-5, "n = {n}: {gc}");
         }
         assert!(median_ranks(5, 0.95).is_none());
+        // A million: scipy.stats.binom.cdf(499020, 1e6, 0.5) = 0.024939 <= 0.025 and
+        // binom.cdf(499021, 1e6, 0.5) = 0.025056 > 0.025, so l = 499,021.
+        let (l, u, c) = median_ranks(1_000_000, 0.95).unwrap();
+        assert_eq!((l, u), (499_021, 499_980));
+        assert!((c - (1.0 - 2.0 * 0.024939)).abs() < 1e-5, "{c}");
     }
 
     #[test]
