@@ -81,10 +81,10 @@ mod tests {
             assert!((gc - coverage).abs() < 1e-5, "n = {n}: {gc}");
         }
         assert!(median_ranks(5, 0.95).is_none());
-        // A million: scipy.stats.binom.cdf(499020, 1e6, 0.5) = 0.024939 <= 0.025 and
-        // binom.cdf(499021, 1e6, 0.5) = 0.025056 > 0.025, so l = 499,021.
+        // A million: scipy.stats.binom.cdf(499019, 1e6, 0.5) = 0.024939 <= 0.025 and
+        // binom.cdf(499020, 1e6, 0.5) = 0.025056 > 0.025, so l = 499,020, u = n - l + 1.
         let (l, u, c) = median_ranks(1_000_000, 0.95).unwrap();
-        assert_eq!((l, u), (499_021, 499_980));
+        assert_eq!((l, u), (499_020, 500_981));
         assert!((c - (1.0 - 2.0 * 0.024939)).abs() < 1e-5, "{c}");
     }
 
