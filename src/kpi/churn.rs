@@ -43,6 +43,11 @@ pub(super) fn base_note(ctx: &Ctx, book: &subscriptions::Book, what: &str) -> St
             ctx.as_of
         )
     } else {
+        let mut chars = what.chars();
+        let what: String = chars
+            .next()
+            .map(|c| c.to_uppercase().chain(chars).collect())
+            .unwrap_or_default();
         format!(
             "{what} counts the customers active on {} (started before, not ended) and what became of them by {}.",
             ctx.period.start, ctx.period.end

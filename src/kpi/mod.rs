@@ -138,13 +138,13 @@ impl Ctx<'_, '_> {
         }
     }
 
-    /// "12 of the 300 users counted are stale (DQ301: no sign of life for over a year)".
+    /// "10 of the 294 users in the denominator are stale (DQ301...)".
     pub fn stale_note(&self, t: usize, records: &[usize], what: &str) -> Option<String> {
         let stale = self.inputs.stale(t)?;
         let count = records.iter().filter(|&&r| stale[r]).count();
         (count > 0).then(|| {
             format!(
-                "{} of the {} in the denominator are stale (DQ301, no sign of life within its window before {}): they count as {what} who could not act.",
+                "{} of the {} in the denominator are stale (DQ301: no sign of life within the rule's window before {}); if they have left, the share among the {what} who remain is higher.",
                 format::count(count),
                 format::plural(records.len(), what, what),
                 self.as_of
