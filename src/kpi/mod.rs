@@ -341,6 +341,8 @@ fn report<'a, 'd>(
             ));
         }
     }
+    // The bounds cannot leave the KPI's range (a growth cannot fall below -100%).
+    let dq = Bounds::new(dq.low.max(main.limits.low), dq.high.min(main.limits.high));
     let unit = vdef.unit.as_str();
     let input_quality = if main.scope == 0 {
         1.0
