@@ -16,11 +16,12 @@ use crate::config::{RuleSpec, TableConfig, WorkspaceConfig};
 use crate::dataset::{self, Dataset};
 use crate::error::{Error, Result, usage, usage_help};
 use crate::findings::Outcome;
+use crate::kpi::period::PeriodSpec;
 use crate::report::build::GateSettings;
 use crate::report::model::Timings;
 use crate::report::{self, AuditReport};
 use crate::source::{self, ReadOptions};
-use crate::{builtin, score};
+use crate::{builtin, kpi, score};
 
 /// Resolves PATH / --config into a workspace: a folder with crmaudit.toml, a config file, or one
 /// CSV file audited with everything inferred.
@@ -97,6 +98,9 @@ fn single_file_workspace(path: &Path) -> WorkspaceConfig {
         rule_packs: Vec::new(),
         default_rules: true,
         rule_overrides: Default::default(),
+        kpi_settings: Default::default(),
+        kpis: Default::default(),
+        score_weights: Default::default(),
     }
 }
 
@@ -114,6 +118,8 @@ pub struct AuditPlan {
     pub strict_encoding: bool,
     pub gate: GateSettings,
     pub progress: bool,
+    /// `--period` for the KPIs (each KPI's own period otherwise).
+    pub period: Option<PeriodSpec>,
 }
 
 impl AuditPlan {
@@ -139,6 +145,15 @@ impl AuditPlan {
             })?,
             None => workspace.as_of.unwrap_or_else(today_utc),
         };
+        let period = match &args.period {
+            Some(text) => Some(PeriodSpec::parse(text).map_err(|message| {
+                usage_help(
+                    format!("--period: {message}"),
+                    "periods are relative to --as-of: `last-90d` is the 90 days ending on it",
+                )
+            })?),
+            None => None,
+        };
         if let Some(score) = args.fail_under
             && !(0.0..=100.0).contains(&score)
         {
@@ -159,6 +174,7 @@ impl AuditPlan {
                 fail_under: args.fail_under,
             },
             progress: !args.no_progress && !args.quiet && std::io::stderr().is_terminal(),
+            period,
         })
     }
 }
@@ -267,9 +283,26 @@ pub fn run_audit(plan: &AuditPlan) -> Result<AuditReport> {
     };
     let output = engine::run(&dataset, &rules, &|| bar.inc(1));
     bar.finish_and_clear();
-    let (tables, overall) = score::score(&dataset, &output.outcomes);
+    let (tables, overall) =
+        score::score_weighted(&dataset, &output.outcomes, &plan.workspace.score_weights);
     let checks_ms = checks_start.elapsed().as_millis() as u64;
-    Ok(report::build::build(
+
+    let kpi_start = Instant::now();
+    // Fuzzy clusters from the dedupe stage plug in here: `.with_fuzzy(clusters)`.
+    let clusters = kpi::Clusters::from_exact(&dataset, &output.outcomes);
+    let kpis = kpi::compute(
+        &dataset,
+        &output.outcomes,
+        &clusters,
+        &kpi::KpiRun {
+            as_of: plan.as_of,
+            period: plan.period.as_ref(),
+            overrides: &plan.workspace.kpis,
+            settings: &plan.workspace.kpi_settings,
+        },
+    );
+    let kpi_ms = kpi_start.elapsed().as_millis() as u64;
+    let mut report = report::build::build(
         &dataset,
         output,
         tables,
@@ -278,9 +311,12 @@ pub fn run_audit(plan: &AuditPlan) -> Result<AuditReport> {
         Timings {
             read_ms,
             checks_ms,
+            kpi_ms,
             total_ms: start.elapsed().as_millis() as u64,
         },
-    ))
+    );
+    report.kpis = kpis;
+    Ok(report)
 }
 
 /// NO_COLOR (no-color.org) wins over everything, `--color always` included: a user who set it
@@ -299,6 +335,16 @@ pub fn use_color(choice: Color) -> bool {
 
 /// `crmaudit audit`: returns whether the gate passed.
 pub fn audit(args: &AuditArgs) -> Result<bool> {
+    run_command(args, false)
+}
+
+/// `crmaudit kpi`: the same run, the KPIs with their annotations on stdout. The gate applies as
+/// for `audit`, so CI reads one exit code convention.
+pub fn kpi(args: &AuditArgs) -> Result<bool> {
+    run_command(args, true)
+}
+
+fn run_command(args: &AuditArgs, kpi_view: bool) -> Result<bool> {
     if let Some(threads) = args.threads {
         // Only fails if a pool exists already, which cannot happen this early in `main`.
         let _ = rayon::ThreadPoolBuilder::new()
@@ -318,6 +364,15 @@ pub fn audit(args: &AuditArgs) -> Result<bool> {
     let mut out = std::io::BufWriter::new(stdout.lock());
     let written = match args.format {
         Format::Json => report::json::write(&report, &mut out),
+        Format::Text if kpi_view => report::kpi_text::write(
+            &report,
+            &report::text::TextOptions {
+                color: use_color(args.color),
+                quiet: args.quiet,
+                out_dir: args.out.as_ref().map(|d| d.display().to_string()),
+            },
+            &mut out,
+        ),
         Format::Text => report::text::write(
             &report,
             &report::text::TextOptions {

@@ -25,6 +25,8 @@ pub enum Command {
         #[command(subcommand)]
         command: RulesCommand,
     },
+    /// KPIs with their confidence annotations (runs the checks their inputs need).
+    Kpi(AuditArgs),
     /// Write a starter crmaudit.toml for the CSV files in DIR.
     Init {
         /// Folder holding the CSV exports.
@@ -104,6 +106,10 @@ pub struct AuditArgs {
     /// Stop with an error on bytes that are not valid UTF-8 instead of reporting them.
     #[arg(long)]
     pub strict_encoding: bool,
+    /// KPI period: all, 2024, 2024-Q3, 2024-07 or last-90d, relative to --as-of (default: each
+    /// KPI's own, see `[kpis.<id>] period`).
+    #[arg(long, value_name = "PERIOD")]
+    pub period: Option<String>,
     /// Worker threads (default: all cores).
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
     pub threads: Option<u16>,

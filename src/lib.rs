@@ -1,7 +1,7 @@
 //! crmaudit: tells CRM teams whether their data can be trusted before they report on it.
 //!
 //! The pipeline flows one way:
-//! **source → table → checks → findings → scores → report → renderers.**
+//! **source → table → checks → findings → scores → KPIs → report → renderers.**
 //!
 //! - [`source`] reads a CSV export (encodings, dialect sniffing, ragged rows) into a
 //!   [`table::RawTable`], keeping every record and turning file faults into issues;
@@ -9,6 +9,8 @@
 //! - [`checks`] binds rule packs to tables and runs every rule in parallel, producing
 //!   [`findings`] and rule outcomes;
 //! - [`score`] rolls findings up into quality dimensions per field and table;
+//! - [`kpi`] computes the KPI catalogue with statistical intervals, data-quality bounds,
+//!   confidence grades and annotations, from the dataset, the findings and duplicate clusters;
 //! - [`report`] assembles the [`report::AuditReport`] that every renderer reads.
 //!
 //! [`app`] wires the stages for the binary; tests and benches use the same functions.
@@ -23,6 +25,7 @@ pub mod error;
 pub mod findings;
 pub mod init;
 pub mod kind;
+pub mod kpi;
 pub mod normalize;
 pub mod report;
 pub mod rules_cmd;

@@ -14,6 +14,9 @@
 //! mean of its mapped fields' scores, times the share of its records without a file-level fault
 //! (ragged row, broken quote). The overall score is the mean of the table scores: every table
 //! counts the same, so a big activity log cannot hide a broken deals table.
+//!
+//! Both means are weighted by the workspace's `[scores]` section (dimension weights) and
+//! `[scores.tables]` (table weights), 1 each by default, which gives the plain means above.
 
 use foldhash::{HashSet, HashSetExt};
 use rayon::prelude::*;
@@ -21,11 +24,12 @@ use serde::{Deserialize, Serialize};
 
 use crate::checks::engine::RuleOutcome;
 use crate::config::CheckKind;
+use crate::config::kpis::ScoreWeights;
 use crate::dataset::Dataset;
 use crate::normalize::text::is_missing;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Dimension {
+pub(crate) enum Dimension {
     Validity,
     Uniqueness,
     Timeliness,
@@ -34,7 +38,7 @@ enum Dimension {
     None,
 }
 
-fn dimension(check: CheckKind) -> Dimension {
+pub(crate) fn dimension(check: CheckKind) -> Dimension {
     use CheckKind as K;
     match check {
         K::Email
@@ -77,7 +81,7 @@ pub const DEFINITIONS: &[(&str, &str)] = &[
     ),
     (
         "field score",
-        "mean of the dimensions that apply x 100; table: mean of its mapped fields x share of records without a file-level fault; overall: mean of tables",
+        "weighted mean of the dimensions that apply x 100 ([scores] weights, default 1 each); table: mean of its mapped fields x share of records without a file-level fault; overall: weighted mean of tables ([scores.tables], default 1 each)",
     ),
 ];
 
@@ -107,6 +111,16 @@ pub fn round4(x: f64) -> f64 {
 }
 
 pub fn score(dataset: &Dataset, outcomes: &[RuleOutcome]) -> (Vec<TableScore>, f64) {
+    score_weighted(dataset, outcomes, &ScoreWeights::default())
+}
+
+/// Scores with the workspace's `[scores]` weights: each dimension's weight in a field's score,
+/// each table's weight in the overall score. A weight of 0 leaves a dimension or table out.
+pub fn score_weighted(
+    dataset: &Dataset,
+    outcomes: &[RuleOutcome],
+    weights: &ScoreWeights,
+) -> (Vec<TableScore>, f64) {
     let tables: Vec<TableScore> = dataset
         .tables
         .iter()
@@ -147,11 +161,16 @@ pub fn score(dataset: &Dataset, outcomes: &[RuleOutcome]) -> (Vec<TableScore>, f
                         share(Dimension::Timeliness),
                         share(Dimension::Consistency),
                     ];
-                    let present: Vec<f64> = dims.iter().flatten().copied().collect();
-                    let score = if present.is_empty() {
+                    let (weighted, total) = dims
+                        .iter()
+                        .zip(weights.dimensions)
+                        .filter_map(|(d, w)| d.map(|d| (d * w, w)))
+                        .filter(|&(_, w)| w > 0.0)
+                        .fold((0.0, 0.0), |(s, t), (dw, w)| (s + dw, t + w));
+                    let score = if total == 0.0 {
                         100.0
                     } else {
-                        100.0 * present.iter().sum::<f64>() / present.len() as f64
+                        100.0 * weighted / total
                     };
                     FieldScore {
                         name: header.to_string(),
@@ -197,10 +216,15 @@ pub fn score(dataset: &Dataset, outcomes: &[RuleOutcome]) -> (Vec<TableScore>, f
             }
         })
         .collect();
-    let overall = if tables.is_empty() {
+    let (weighted, total) = tables
+        .iter()
+        .map(|t| (t.score, weights.table(&t.name)))
+        .filter(|&(_, w)| w > 0.0)
+        .fold((0.0, 0.0), |(s, t), (score, w)| (s + score * w, t + w));
+    let overall = if total == 0.0 {
         100.0
     } else {
-        tables.iter().map(|t| t.score).sum::<f64>() / tables.len() as f64
+        weighted / total
     };
     (tables, round4(overall))
 }

@@ -51,6 +51,19 @@ struct ColumnCache {
     phones: OnceLock<PhoneColumn>,
 }
 
+/// The value of `cell`, computing it first if needed. The computation runs outside the cell's
+/// lock, unlike `OnceLock::get_or_init`: it uses rayon, and a rayon worker waiting on its own
+/// parallel loop may pick up another rule that needs the same cell. Inside `get_or_init` that
+/// rule would block on a lock its own thread holds, a deadlock (seen with `--threads 4`). Two
+/// rules may now compute the same pure value at once; the first stored wins and both read it.
+fn init_once<T>(cell: &OnceLock<T>, compute: impl FnOnce() -> T) -> &T {
+    if let Some(value) = cell.get() {
+        return value;
+    }
+    let _ = cell.set(compute());
+    cell.get().expect("set above or by another rule")
+}
+
 pub struct Cache {
     columns: Vec<Vec<ColumnCache>>,
 }
@@ -75,7 +88,7 @@ impl Cache {
     }
 
     pub fn distinct(&self, table: &Table, t: usize, column: usize) -> &Distinct {
-        self.slot(t, column).distinct.get_or_init(|| {
+        init_once(&self.slot(t, column).distinct, || {
             let col = &table.raw.columns[column];
             let Interned { ids, first, counts } = intern(col.len(), |r| col.get(r));
             let missing = first
@@ -110,23 +123,26 @@ impl Cache {
     }
 
     pub fn emails(&self, table: &Table, t: usize, column: usize) -> &[Result<String, EmailError>] {
-        self.slot(t, column)
-            .emails
-            .get_or_init(|| self.per_distinct(table, t, column, parse_email))
+        init_once(&self.slot(t, column).emails, || {
+            self.per_distinct(table, t, column, parse_email)
+        })
+        .as_slice()
     }
 
     pub fn dates(&self, table: &Table, t: usize, column: usize) -> &[DateParse] {
         let order = table.date_order;
-        self.slot(t, column)
-            .dates
-            .get_or_init(|| self.per_distinct(table, t, column, |v| parse_date(v, order)))
+        init_once(&self.slot(t, column).dates, || {
+            self.per_distinct(table, t, column, |v| parse_date(v, order))
+        })
+        .as_slice()
     }
 
     pub fn numbers(&self, table: &Table, t: usize, column: usize) -> &[Result<f64, NumberError>] {
         let locale = table.number_locale;
-        self.slot(t, column)
-            .numbers
-            .get_or_init(|| self.per_distinct(table, t, column, |v| parse_number(v, locale)))
+        init_once(&self.slot(t, column).numbers, || {
+            self.per_distinct(table, t, column, |v| parse_number(v, locale))
+        })
+        .as_slice()
     }
 
     /// The region each record's phone is read in: its own country when the table has a country
@@ -151,7 +167,7 @@ impl Cache {
     }
 
     pub fn phones(&self, table: &Table, t: usize, column: usize) -> &PhoneColumn {
-        self.slot(t, column).phones.get_or_init(|| {
+        init_once(&self.slot(t, column).phones, || {
             let distinct = self.distinct(table, t, column);
             let regions = self.regions(table, t);
             // A distinct value is nearly always read in one region; only the values that occur

@@ -23,6 +23,13 @@ struct WorkspaceFile {
     /// Settings for built-in rules by code, e.g. `[rules.DQ301] after_days = 180`.
     #[serde(default)]
     rules: BTreeMap<Spanned<String>, Spanned<RuleOverrideSection>>,
+    /// KPI settings shared by every KPI (level, seed, bootstrap samples).
+    kpi: Option<super::kpis::KpiSection>,
+    /// Per-KPI settings by id, e.g. `[kpis.churn] variant = "exposure"`.
+    #[serde(default)]
+    kpis: BTreeMap<String, Spanned<super::kpis::KpiOverrideSection>>,
+    /// Score weights: `[scores]` dimensions, `[scores.tables]` tables.
+    scores: Option<super::kpis::ScoresSection>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -181,6 +188,9 @@ pub struct WorkspaceConfig {
     pub rule_packs: Vec<Placed<PathBuf>>,
     pub default_rules: bool,
     pub rule_overrides: BTreeMap<String, Placed<RuleOverride>>,
+    pub kpi_settings: super::kpis::KpiSettings,
+    pub kpis: BTreeMap<String, super::kpis::KpiOverride>,
+    pub score_weights: super::kpis::ScoreWeights,
 }
 
 impl WorkspaceConfig {
@@ -301,6 +311,10 @@ impl WorkspaceConfig {
                 }
             })
             .collect();
+        let table_names: Vec<String> = tables.iter().map(|t| t.name.clone()).collect();
+        let kpi_settings = super::kpis::validate_kpi_section(&source, file.kpi)?;
+        let kpis = super::kpis::validate_kpis(&source, file.kpis, &table_names)?;
+        let score_weights = super::kpis::validate_scores(&source, file.scores, &table_names)?;
         let mut rule_overrides = BTreeMap::new();
         for (code, section) in file.rules {
             let code_span = code.span();
@@ -343,6 +357,9 @@ impl WorkspaceConfig {
             rule_packs,
             default_rules: ws.default_rules.unwrap_or(true),
             rule_overrides,
+            kpi_settings,
+            kpis,
+            score_weights,
         })
     }
 

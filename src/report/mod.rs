@@ -2,6 +2,7 @@
 
 pub mod build;
 pub mod json;
+pub mod kpi_text;
 pub mod model;
 pub mod text;
 pub mod worklist;

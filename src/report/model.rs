@@ -129,14 +129,8 @@ pub struct Cluster {
     pub members: Vec<ClusterMember>,
 }
 
-/// One KPI with its confidence annotations (filled by the KPI stage).
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct KpiReport {
-    pub id: String,
-    pub name: String,
-    pub status: String,
-    pub reason: Option<String>,
-}
+/// One KPI with its confidence annotations (filled by the KPI stage, see `crate::kpi`).
+pub use crate::kpi::KpiReport;
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct Summary {
@@ -155,5 +149,8 @@ pub struct Summary {
 pub struct Timings {
     pub read_ms: u64,
     pub checks_ms: u64,
+    /// The KPI stage, bootstraps included.
+    #[serde(default)]
+    pub kpi_ms: u64,
     pub total_ms: u64,
 }

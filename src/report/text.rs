@@ -40,7 +40,7 @@ fn verdict(report: &AuditReport, color: bool) -> String {
     format!("Gate {word} · score {:.1}/100", report.score)
 }
 
-fn new_table(color: bool) -> Table {
+pub(super) fn new_table(color: bool) -> Table {
     let mut table = Table::new();
     table
         .load_style(presets::NOTHING)
@@ -177,6 +177,7 @@ pub fn write(
             write_wrapped(out, &text, "", "  ")?;
         }
     }
+    super::kpi_text::write_summary(report, color, out)?;
     let worklist = match &options.out_dir {
         Some(dir) => format!(
             "Worklist: {} finding(s) on {} record(s), written to {dir}/worklist.csv",
@@ -197,7 +198,12 @@ pub fn write(
 }
 
 /// Writes `text` wrapped to 80 columns with the given indents.
-fn write_wrapped(out: &mut dyn Write, text: &str, first: &str, rest: &str) -> std::io::Result<()> {
+pub(super) fn write_wrapped(
+    out: &mut dyn Write,
+    text: &str,
+    first: &str,
+    rest: &str,
+) -> std::io::Result<()> {
     for (i, line) in wrap(text, 80 - first.len().max(rest.len()))
         .iter()
         .enumerate()

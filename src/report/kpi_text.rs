@@ -1,0 +1,197 @@
+//! KPIs in the terminal: a one-line-per-KPI table for the audit summary, and the full view of
+//! `crmaudit kpi` with each KPI's interval, bounds, target and annotations. Fits 80 columns.
+
+use std::io::Write;
+
+use comfy_table::{Cell, CellAlignment, Color as CellColor};
+
+use crate::kpi::KpiReport;
+use crate::kpi::format;
+
+use super::AuditReport;
+use super::text::{TextOptions, new_table, write_wrapped};
+
+fn range(low: f64, high: Option<f64>, unit: &str) -> String {
+    match high {
+        // An en dash, so that a negative bound still reads as one: -67.0%–409.7%.
+        Some(h) => format!("{}–{}", format::value(low, unit), format::value(h, unit)),
+        None => format!("{}–unbounded", format::value(low, unit)),
+    }
+}
+
+fn grade_cell(k: &KpiReport) -> Cell {
+    let text = k.confidence.as_deref().unwrap_or("-");
+    let cell = Cell::new(text);
+    match text {
+        "high" => cell.fg(CellColor::Green),
+        "medium" => cell.fg(CellColor::Yellow),
+        "low" => cell.fg(CellColor::Red),
+        _ => cell,
+    }
+}
+
+/// The table of every KPI: value, interval, data-quality bounds, grade.
+pub fn table(report: &AuditReport, color: bool) -> comfy_table::Table {
+    let level = report
+        .kpis
+        .iter()
+        .find_map(|k| k.ci.as_ref().map(|c| c.level))
+        .unwrap_or(0.95);
+    let mut t = new_table(color);
+    t.set_header([
+        "kpi".to_string(),
+        "value".to_string(),
+        format!("{:.0}% interval", level * 100.0),
+        "dq bounds".to_string(),
+        "grade".to_string(),
+    ]);
+    for k in &report.kpis {
+        let unit = k.unit.as_str();
+        let (value, ci, dq) = match k.value {
+            Some(v) => (
+                match unit {
+                    "days" | "hours" => format::with_unit(v, unit),
+                    _ => format::value(v, unit),
+                },
+                k.ci.as_ref()
+                    .map_or("-".into(), |c| range(c.low, c.high, unit)),
+                k.dq_bounds
+                    .as_ref()
+                    .map_or("-".into(), |b| range(b.low, b.high, unit)),
+            ),
+            None => ("n/a".into(), "-".into(), "-".into()),
+        };
+        t.add_row(vec![
+            Cell::new(&k.id),
+            Cell::new(value),
+            Cell::new(ci),
+            Cell::new(dq),
+            if k.status == "ok" {
+                grade_cell(k)
+            } else {
+                Cell::new("not computable")
+            },
+        ]);
+    }
+    for col in [1, 2, 3] {
+        if let Some(c) = t.column_mut(col) {
+            c.set_cell_alignment(CellAlignment::Right);
+        }
+    }
+    t
+}
+
+/// The audit summary's KPI section.
+pub fn write_summary(
+    report: &AuditReport,
+    color: bool,
+    out: &mut dyn Write,
+) -> std::io::Result<()> {
+    if report.kpis.is_empty() {
+        return Ok(());
+    }
+    writeln!(out, "KPIs (crmaudit kpi for the annotations)")?;
+    writeln!(out, "{}", table(report, color))?;
+    for k in report.kpis.iter().filter(|k| k.status != "ok") {
+        let text = format!(
+            "{} not computable: {}",
+            k.id,
+            k.reason.as_deref().unwrap_or("")
+        );
+        write_wrapped(out, &text, "  ", "    ")?;
+    }
+    writeln!(out)
+}
+
+/// `crmaudit kpi`.
+pub fn write(
+    report: &AuditReport,
+    options: &TextOptions,
+    out: &mut dyn Write,
+) -> std::io::Result<()> {
+    if options.quiet {
+        for k in &report.kpis {
+            let line = match k.value {
+                Some(v) => format!(
+                    "{} {} ({})",
+                    k.id,
+                    format::value(v, &k.unit),
+                    k.confidence.as_deref().unwrap_or("-")
+                ),
+                None => format!("{} not computable", k.id),
+            };
+            writeln!(out, "{line}")?;
+        }
+        return Ok(());
+    }
+    writeln!(
+        out,
+        "crmaudit {} · KPIs · as of {} · {} table(s), {} records",
+        report.tool.version, report.as_of, report.summary.tables, report.summary.records
+    )?;
+    writeln!(out)?;
+    writeln!(out, "{}", table(report, options.color))?;
+    for k in &report.kpis {
+        writeln!(out)?;
+        let head = match k.value {
+            Some(v) => format!(
+                "{} = {} · {} confidence",
+                k.name,
+                format::with_unit(v, &k.unit),
+                k.confidence.as_deref().unwrap_or("-")
+            ),
+            None => format!("{}: not computable", k.name),
+        };
+        write_wrapped(out, &head, "", "  ")?;
+        write_wrapped(
+            out,
+            &format!("{} ({}): {}", k.id, k.variant, k.definition),
+            "  ",
+            "    ",
+        )?;
+        if k.status != "ok" {
+            write_wrapped(
+                out,
+                &format!("why: {}", k.reason.as_deref().unwrap_or("")),
+                "  ",
+                "    ",
+            )?;
+            continue;
+        }
+        let unit = k.unit.as_str();
+        let mut facts = vec![format!("period {}", k.period.description)];
+        if let (Some(n), Some(of)) = (k.n, &k.n_of) {
+            facts.push(format!("n = {}", format::plural(n, of, of)));
+        }
+        write_wrapped(out, &facts.join(" · "), "  ", "    ")?;
+        let mut numbers = Vec::new();
+        if let Some(ci) = &k.ci {
+            numbers.push(format!(
+                "{:.0}% interval {} ({})",
+                ci.level * 100.0,
+                range(ci.low, ci.high, unit),
+                ci.method
+            ));
+        }
+        if let Some(b) = &k.dq_bounds {
+            numbers.push(format!(
+                "data-quality bounds {}",
+                range(b.low, b.high, unit)
+            ));
+        }
+        if let Some(o) = &k.outer {
+            numbers.push(format!("outer {}", range(o.low, o.high, unit)));
+        }
+        if let Some(raw) = k.raw_value {
+            numbers.push(format!("as the data stands {}", format::value(raw, unit)));
+        }
+        if let Some(q) = k.input_quality {
+            numbers.push(format!("input quality {:.1}%", q * 100.0));
+        }
+        write_wrapped(out, &numbers.join(" · "), "  ", "    ")?;
+        for a in &k.annotations {
+            write_wrapped(out, a, "  - ", "    ")?;
+        }
+    }
+    Ok(())
+}
