@@ -281,7 +281,9 @@ pub fn run_audit(plan: &AuditPlan) -> Result<AuditReport> {
     } else {
         ProgressBar::hidden()
     };
-    let output = engine::run(&dataset, &rules, &|| bar.inc(1));
+    // One memo of normalised values for the whole run: the checks fill it, the KPIs read it.
+    let cache = crate::checks::Cache::new(&dataset);
+    let output = engine::run(&dataset, &rules, &cache, &|| bar.inc(1));
     bar.finish_and_clear();
     let (tables, overall) =
         score::score_weighted(&dataset, &output.outcomes, &plan.workspace.score_weights);
@@ -292,6 +294,7 @@ pub fn run_audit(plan: &AuditPlan) -> Result<AuditReport> {
     let clusters = kpi::Clusters::from_exact(&dataset, &output.outcomes);
     let kpis = kpi::compute(
         &dataset,
+        &cache,
         &output.outcomes,
         &clusters,
         &kpi::KpiRun {

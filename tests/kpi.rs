@@ -639,7 +639,8 @@ fn fuzzy_clusters_widen_the_duplicate_bounds() {
     let dataset = crmaudit::app::load_dataset(&plan).unwrap();
     let rules =
         crmaudit::checks::plan::bind(&specs, &dataset, &plan.workspace.rule_overrides).unwrap();
-    let output = crmaudit::checks::engine::run(&dataset, &rules, &|| {});
+    let cache = crmaudit::checks::Cache::new(&dataset);
+    let output = crmaudit::checks::engine::run(&dataset, &rules, &cache, &|| {});
     let run = KpiRun {
         as_of: plan.as_of,
         period: None,
@@ -648,7 +649,7 @@ fn fuzzy_clusters_widen_the_duplicate_bounds() {
     };
     let exact = Clusters::from_exact(&dataset, &output.outcomes);
     let nps = |clusters: &Clusters| {
-        crmaudit::kpi::compute(&dataset, &output.outcomes, clusters, &run)
+        crmaudit::kpi::compute(&dataset, &cache, &output.outcomes, clusters, &run)
             .into_iter()
             .find(|k| k.id == "nps")
             .unwrap()

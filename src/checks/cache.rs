@@ -68,6 +68,16 @@ pub struct Cache {
     columns: Vec<Vec<ColumnCache>>,
 }
 
+/// One memo of one column, as a rule declares it reads it (see [`Cache::warm`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Memo {
+    Distinct,
+    Emails,
+    Dates,
+    Numbers,
+    Phones,
+}
+
 impl Cache {
     pub fn new(dataset: &Dataset) -> Cache {
         Cache {
@@ -81,6 +91,49 @@ impl Cache {
                 })
                 .collect(),
         }
+    }
+
+    /// Computes the memos the run's rules read, before the rules run: every distinct-value
+    /// pass first (the other memos are built on them), then the parsers, each memo by exactly
+    /// one task. Left to the rules, two rules reading one column at the same time would either
+    /// wait on each other's lock while rayon runs other work on the waiting thread (a deadlock)
+    /// or both compute it (twice the work). A memo no rule declared is still computed on first
+    /// use.
+    pub fn warm(&self, dataset: &Dataset, needs: &[(usize, usize, Memo)]) {
+        let mut needs = needs.to_vec();
+        needs.sort_unstable();
+        needs.dedup();
+        let mut columns: Vec<(usize, usize)> = needs.iter().map(|&(t, c, _)| (t, c)).collect();
+        // Phones are read in the region of the record's country.
+        columns.extend(
+            needs
+                .iter()
+                .filter(|n| n.2 == Memo::Phones)
+                .filter_map(|&(t, _, _)| dataset.tables[t].country_column.map(|cc| (t, cc))),
+        );
+        columns.sort_unstable();
+        columns.dedup();
+        columns.par_iter().for_each(|&(t, c)| {
+            self.distinct(&dataset.tables[t], t, c);
+        });
+        needs.par_iter().for_each(|&(t, c, memo)| {
+            let table = &dataset.tables[t];
+            match memo {
+                Memo::Distinct => {}
+                Memo::Emails => {
+                    self.emails(table, t, c);
+                }
+                Memo::Dates => {
+                    self.dates(table, t, c);
+                }
+                Memo::Numbers => {
+                    self.numbers(table, t, c);
+                }
+                Memo::Phones => {
+                    self.phones(table, t, c);
+                }
+            }
+        });
     }
 
     fn slot(&self, table: usize, column: usize) -> &ColumnCache {

@@ -1,6 +1,7 @@
 use std::cmp::Ordering;
 
 use crate::config::CheckKind;
+use crate::normalize::number::NumberError;
 
 use super::{Check, Ctx, RuleResult, record_date};
 
@@ -33,8 +34,18 @@ was opened, a negative resolution time. Averages absorb them without a sign.\n\n
         let (left, right) = (ctx.rule.columns[0], ctx.rule.columns[1]);
         let (_, op, _) = ctx.rule.spec.options.compare.as_ref().expect("validated");
         let (left_date, right_date) = (record_date(ctx, left), record_date(ctx, right));
-        let left_num = ctx.cache.numbers(ctx.table, ctx.table_index, left);
-        let right_num = ctx.cache.numbers(ctx.table, ctx.table_index, right);
+        // Two date fields compare as dates only: reading a million timestamps as numbers too
+        // would cost a parse each for a fallback that cannot apply.
+        let as_numbers = compares_numbers(ctx.table, left, right);
+        let no_numbers: Vec<Result<f64, NumberError>> = Vec::new();
+        let (left_num, right_num) = if as_numbers {
+            (
+                ctx.cache.numbers(ctx.table, ctx.table_index, left),
+                ctx.cache.numbers(ctx.table, ctx.table_index, right),
+            )
+        } else {
+            (no_numbers.as_slice(), no_numbers.as_slice())
+        };
         let left_ids = &ctx.cache.distinct(ctx.table, ctx.table_index, left).ids;
         let right_ids = &ctx.cache.distinct(ctx.table, ctx.table_index, right).ids;
         let (left_name, right_name) = (ctx.field_label(left), ctx.field_label(right));
@@ -47,6 +58,7 @@ was opened, a negative resolution time. Averages absorb them without a sign.\n\n
             let (ordering, shown_left, shown_right) = match (left_date(record), right_date(record))
             {
                 (Some(l), Some(r)) => (l.cmp(&r), l.to_string(), r.to_string()),
+                _ if !as_numbers => continue,
                 _ => match (
                     &left_num[left_ids[record] as usize],
                     &right_num[right_ids[record] as usize],
@@ -100,4 +112,10 @@ was opened, a negative resolution time. Averages absorb them without a sign.\n\n
         }
         result
     }
+}
+
+/// Whether a comparison of these columns falls back to numbers: unless both are date fields.
+pub(crate) fn compares_numbers(table: &crate::dataset::Table, left: usize, right: usize) -> bool {
+    use crate::kind::FieldType;
+    !(table.field_type(left) == FieldType::Date && table.field_type(right) == FieldType::Date)
 }

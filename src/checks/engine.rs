@@ -9,7 +9,10 @@ use rayon::prelude::*;
 use crate::dataset::Dataset;
 use crate::findings::{Finding, Outcome};
 
+use super::cache::Memo;
 use super::{Cache, Ctx, Rule, RuleResult};
+use crate::config::{CheckKind, StyleKind, rule_pack::UniqueNormalize};
+use crate::kind::FieldType;
 
 /// The outcome of one rule on one table and field.
 #[derive(Debug, Clone)]
@@ -41,8 +44,17 @@ pub struct EngineOutput {
 
 const SAMPLE_SIZE: usize = 5;
 
-pub fn run(dataset: &Dataset, rules: &[Rule], on_done: &(dyn Fn() + Sync)) -> EngineOutput {
-    let cache = Cache::new(dataset);
+/// Runs `rules` over `dataset`, reading values through `cache` (shared with the later stages,
+/// which read the same columns).
+pub fn run(
+    dataset: &Dataset,
+    rules: &[Rule],
+    cache: &Cache,
+    on_done: &(dyn Fn() + Sync),
+) -> EngineOutput {
+    let needs: Vec<(usize, usize, Memo)> =
+        rules.iter().flat_map(|rule| memos(dataset, rule)).collect();
+    cache.warm(dataset, &needs);
     let results: Vec<RuleResult> = rules
         .par_iter()
         .map(|rule| {
@@ -51,7 +63,7 @@ pub fn run(dataset: &Dataset, rules: &[Rule], on_done: &(dyn Fn() + Sync)) -> En
                 table: &dataset.tables[rule.table],
                 table_index: rule.table,
                 rule,
-                cache: &cache,
+                cache,
             };
             let mut result = rule.check.run(&ctx);
             // Within one rule, findings follow the record order.
@@ -100,4 +112,65 @@ pub fn run(dataset: &Dataset, rules: &[Rule], on_done: &(dyn Fn() + Sync)) -> En
     }
     findings.par_sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     EngineOutput { outcomes, findings }
+}
+
+/// The memos a rule reads, so the engine can build each once before the rules run.
+fn memos(dataset: &Dataset, rule: &Rule) -> Vec<(usize, usize, Memo)> {
+    let table = &dataset.tables[rule.table];
+    let t = rule.table;
+    let on = |memo: Memo| rule.columns.iter().map(move |&c| (t, c, memo));
+    let typed = |c: usize| table.field_type(c);
+    let first = rule.columns.first().copied();
+    match rule.spec.check {
+        CheckKind::Email => on(Memo::Emails).collect(),
+        CheckKind::Phone => on(Memo::Phones).collect(),
+        CheckKind::Date
+        | CheckKind::DateAmbiguity
+        | CheckKind::ExcelSerialDate
+        | CheckKind::Stale => on(Memo::Dates).collect(),
+        CheckKind::Number | CheckKind::Range => on(Memo::Numbers).collect(),
+        CheckKind::Compare => {
+            let numbers = rule.columns.len() == 2
+                && super::dq401_field_order::compares_numbers(
+                    table,
+                    rule.columns[0],
+                    rule.columns[1],
+                );
+            on(Memo::Dates)
+                .chain(on(Memo::Numbers).filter(move |_| numbers))
+                .collect()
+        }
+        CheckKind::Unique => {
+            let auto = rule.spec.options.normalize.unwrap_or(UniqueNormalize::Auto)
+                == UniqueNormalize::Auto;
+            first
+                .map(|c| match typed(c) {
+                    FieldType::Email if auto => (t, c, Memo::Emails),
+                    FieldType::Phone if auto => (t, c, Memo::Phones),
+                    _ => (t, c, Memo::Distinct),
+                })
+                .into_iter()
+                .collect()
+        }
+        CheckKind::Consistency => first
+            .map(|c| {
+                let style = match rule.spec.options.style.unwrap_or(StyleKind::Auto) {
+                    StyleKind::Auto => match typed(c) {
+                        FieldType::Phone => StyleKind::Phone,
+                        FieldType::Date => StyleKind::Date,
+                        _ => StyleKind::Casing,
+                    },
+                    other => other,
+                };
+                match style {
+                    StyleKind::Phone => (t, c, Memo::Phones),
+                    StyleKind::Date => (t, c, Memo::Dates),
+                    _ => (t, c, Memo::Distinct),
+                }
+            })
+            .into_iter()
+            .collect(),
+        kind if kind.is_table_level() => Vec::new(),
+        _ => on(Memo::Distinct).collect(),
+    }
 }

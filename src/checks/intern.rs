@@ -30,7 +30,27 @@ pub fn intern<'a>(len: usize, get: impl Fn(usize) -> &'a str + Sync) -> Interned
         .with_min_len(4096)
         .map(|i| state.hash_one(get(i)))
         .collect();
-    let mut table: HashTable<u32> = HashTable::new();
+    // Size the table from a sample: a column of ids or emails is nearly all distinct, and
+    // growing a table of a million entries step by step rehashes it some twenty times.
+    let sample = len.min(4096);
+    let sample_distinct = {
+        let mut seen: HashTable<u32> = HashTable::with_capacity(sample);
+        for (i, &hash) in hashes.iter().enumerate().take(sample) {
+            let value = get(i);
+            if let Entry::Vacant(e) =
+                seen.entry(hash, |&j| get(j as usize) == value, |&j| hashes[j as usize])
+            {
+                e.insert(i as u32);
+            }
+        }
+        seen.len()
+    };
+    let expected = if sample == 0 {
+        0
+    } else {
+        (len as u64 * sample_distinct as u64 / sample as u64) as usize
+    };
+    let mut table: HashTable<u32> = HashTable::with_capacity(expected);
     let mut ids = Vec::with_capacity(len);
     let mut first: Vec<u32> = Vec::new();
     let mut counts: Vec<u32> = Vec::new();

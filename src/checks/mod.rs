@@ -31,14 +31,14 @@ mod dq102_empty_column;
 mod dq103_empty_table;
 mod dq201_duplicate_value;
 mod dq301_stale_record;
-mod dq401_field_order;
+pub(crate) mod dq401_field_order;
 mod dq402_orphan_reference;
 
 use crate::config::CheckKind;
 use crate::dataset::{Dataset, Table};
 use crate::findings::Finding;
 
-pub use cache::Cache;
+pub use cache::{Cache, Memo};
 pub use plan::Rule;
 
 /// What running one rule produced.

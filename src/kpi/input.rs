@@ -125,7 +125,8 @@ pub fn says_closed(status: &str) -> bool {
 /// The audit's verdicts the KPIs use, and the duplicate views.
 pub struct Inputs<'a> {
     pub dataset: &'a Dataset,
-    pub cache: Cache,
+    /// The run's memo of normalised values, shared with the checks.
+    pub cache: &'a Cache,
     /// (table, column) -> records a validity or field-order rule flagged.
     flagged: HashMap<(usize, usize), Vec<bool>>,
     /// Per table: records DQ301 found stale; `None` where no staleness rule ran.
@@ -137,7 +138,12 @@ pub struct Inputs<'a> {
 }
 
 impl<'a> Inputs<'a> {
-    pub fn new(dataset: &'a Dataset, outcomes: &[RuleOutcome], clusters: &Clusters) -> Inputs<'a> {
+    pub fn new(
+        dataset: &'a Dataset,
+        cache: &'a Cache,
+        outcomes: &[RuleOutcome],
+        clusters: &Clusters,
+    ) -> Inputs<'a> {
         let mut flagged: HashMap<(usize, usize), Vec<bool>> = HashMap::new();
         let mut stale: Vec<Option<Vec<bool>>> = vec![None; dataset.tables.len()];
         for o in outcomes {
@@ -188,7 +194,7 @@ impl<'a> Inputs<'a> {
         let fuzzy = clusters.fuzzy.as_ref().map(|f| dedup(&clusters.exact, f));
         Inputs {
             dataset,
-            cache: Cache::new(dataset),
+            cache,
             flagged,
             stale,
             exact,

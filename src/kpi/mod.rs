@@ -51,6 +51,7 @@ use std::collections::BTreeMap;
 use jiff::civil::Date;
 use rayon::prelude::*;
 
+use crate::checks::Cache;
 use crate::checks::engine::RuleOutcome;
 use crate::config::kpis::{KpiOverride, KpiSettings};
 use crate::dataset::Dataset;
@@ -235,11 +236,12 @@ pub struct KpiRun<'a> {
 /// Every enabled KPI of the catalogue, in catalogue (registry) order.
 pub fn compute(
     dataset: &Dataset,
+    cache: &Cache,
     outcomes: &[RuleOutcome],
     clusters: &Clusters,
     run: &KpiRun,
 ) -> Vec<KpiReport> {
-    let inputs = Inputs::new(dataset, outcomes, clusters);
+    let inputs = Inputs::new(dataset, cache, outcomes, clusters);
     let default = KpiOverride::default();
     registry::ALL
         .par_iter()
