@@ -84,6 +84,7 @@ fn single_file_workspace(path: &Path) -> WorkspaceConfig {
             delimiter: None,
             excel_serial_dates: false,
             columns: Vec::new(),
+            dedupe: None,
         }],
         rule_packs: Vec::new(),
         default_rules: true,

@@ -25,6 +25,7 @@ fn main() -> ExitCode {
         Command::Audit(args) => {
             crmaudit::app::audit(&args).map(|passed| if passed { 0 } else { 1 })
         }
+        Command::Dedupe(args) => crmaudit::dedupe::command::dedupe(&args).map(|_| 0),
         Command::Rules { command } => {
             let mut stdout = std::io::stdout().lock();
             match command {

@@ -30,6 +30,9 @@ pub struct RuleOutcome {
     pub detail: Option<String>,
     pub message: Option<String>,
     pub duplicates: Option<super::DuplicateCounts>,
+    /// Headers of every column the rule read (a record-level rule such as DQ202 weighs on the
+    /// uniqueness of each field it compared).
+    pub columns: Vec<String>,
     /// Violating record indices, for scoring.
     pub records: Vec<usize>,
 }
@@ -65,7 +68,12 @@ pub fn run(dataset: &Dataset, rules: &[Rule], on_done: &(dyn Fn() + Sync)) -> En
     let mut findings = Vec::new();
     for (rule, result) in rules.iter().zip(results) {
         let table = &dataset.tables[rule.table];
-        let column = rule.columns.first().copied();
+        // Entity matching reads several fields but reports on records.
+        let column = rule
+            .columns
+            .first()
+            .copied()
+            .filter(|_| rule.spec.check != crate::config::CheckKind::Entity);
         let share = if result.checked == 0 {
             0.0
         } else {
@@ -93,6 +101,11 @@ pub fn run(dataset: &Dataset, rules: &[Rule], on_done: &(dyn Fn() + Sync)) -> En
             sample: result.findings.iter().take(SAMPLE_SIZE).cloned().collect(),
             detail: result.detail,
             duplicates: result.duplicates,
+            columns: rule
+                .columns
+                .iter()
+                .map(|&c| table.header(c).to_string())
+                .collect(),
             message: rule.spec.message.clone(),
             records: result.findings.iter().map(|f| f.record).collect(),
         });

@@ -8,7 +8,8 @@ use super::{
     dq005_excel_serial_date, dq006_value_not_allowed, dq007_pattern_mismatch, dq008_out_of_range,
     dq009_invalid_number, dq010_surrounding_whitespace, dq011_invalid_encoding, dq012_ragged_row,
     dq013_broken_quote, dq020_inconsistent_format, dq101_missing_required, dq102_empty_column,
-    dq201_duplicate_value, dq301_stale_record, dq401_field_order, dq402_orphan_reference,
+    dq201_duplicate_value, dq202_probable_duplicate, dq301_stale_record, dq401_field_order,
+    dq402_orphan_reference,
 };
 
 pub const ALL: &[&dyn Check] = &[
@@ -29,6 +30,7 @@ pub const ALL: &[&dyn Check] = &[
     &dq101_missing_required::MissingRequired,
     &dq102_empty_column::EmptyColumn,
     &dq201_duplicate_value::DuplicateValue,
+    &dq202_probable_duplicate::ProbableDuplicate,
     &dq301_stale_record::StaleRecord,
     &dq401_field_order::FieldOrder,
     &dq402_orphan_reference::OrphanReference,
@@ -90,6 +92,7 @@ mod tests {
             CheckKind::Encoding,
             CheckKind::RaggedRow,
             CheckKind::BrokenQuote,
+            CheckKind::Entity,
         ];
         for kind in kinds {
             assert_eq!(

@@ -84,6 +84,8 @@ pub enum CheckKind {
     Encoding,
     RaggedRow,
     BrokenQuote,
+    /// Record-level entity matching (fuzzy duplicates), configured per table.
+    Entity,
 }
 
 impl CheckKind {
@@ -109,6 +111,7 @@ impl CheckKind {
             CheckKind::Encoding => "encoding",
             CheckKind::RaggedRow => "ragged-row",
             CheckKind::BrokenQuote => "broken-quote",
+            CheckKind::Entity => "entity",
         }
     }
 
@@ -563,7 +566,10 @@ fn validate_rule(
         }
         _ => {}
     }
-    let table_level = matches!(check, K::Encoding | K::RaggedRow | K::BrokenQuote);
+    let table_level = matches!(
+        check,
+        K::Encoding | K::RaggedRow | K::BrokenQuote | K::Entity
+    );
     if fields.is_empty() && !table_level {
         return Err(missing("`field = \"NAME\"` (or `fields = [..]`)"));
     }

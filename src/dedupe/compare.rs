@@ -1,0 +1,236 @@
+//! Per-field comparisons: two keys become one agreement level (an index into the kind's
+//! `levels`, best first; the last level is "different"). Equal key ids are the exact level and
+//! are decided before any of this runs.
+
+use crate::config::dedupe::Comparison;
+
+use super::keys::Key;
+use super::similarity::{jaro_winkler, osa_within, token_set};
+
+/// Jaro-Winkler from which two names are one name typed twice.
+const TYPO_JW: f64 = 0.92;
+/// Jaro-Winkler from which two names sound or look alike.
+const SIMILAR_JW: f64 = 0.85;
+
+fn typo(a: &str, b: &str) -> bool {
+    let short = a.len().min(b.len());
+    jaro_winkler(a, b) >= TYPO_JW || (short >= 4 && osa_within(a, b, 1) <= 1)
+}
+
+fn aliases(a: &Key, b: &Key) -> bool {
+    // One is a nickname of the other, or both stand for one formal name (`Bob`, `Rob`).
+    a.groups.iter().any(|g| b.groups.contains(g))
+}
+
+fn first_word(s: &str) -> &str {
+    s.split(' ').next().unwrap_or(s)
+}
+
+/// The level of two different keys (`a.text != b.text`).
+pub fn level(compare: Comparison, a: &Key, b: &Key) -> u8 {
+    use Comparison as C;
+    match compare {
+        C::FirstName => {
+            let (x, y) = (first_word(&a.text), first_word(&b.text));
+            if x == y {
+                // `Mary Ann` / `Mary`: the given name agrees.
+                0
+            } else if aliases(a, b) {
+                1
+            } else if typo(x, y) {
+                2
+            } else if (x.len() == 1 || y.len() == 1) && x.as_bytes()[0] == y.as_bytes()[0] {
+                3
+            } else if (!a.alt.is_empty() && a.alt == b.alt) || jaro_winkler(x, y) >= SIMILAR_JW {
+                4
+            } else {
+                5
+            }
+        }
+        C::LastName => {
+            if typo(&a.text, &b.text) {
+                1
+            } else if (!a.alt.is_empty() && a.alt == b.alt)
+                || jaro_winkler(&a.text, &b.text) >= SIMILAR_JW
+            {
+                2
+            } else {
+                3
+            }
+        }
+        C::FullName => {
+            if a.alt == b.alt {
+                // The same words in another order (`Smith John`).
+                0
+            } else if a.canon == b.canon && aliases(a, b) {
+                1
+            } else if typo(&a.text, &b.text) {
+                2
+            } else if token_set(&a.text, &b.text) >= 0.5
+                || jaro_winkler(&a.text, &b.text) >= SIMILAR_JW
+            {
+                3
+            } else {
+                4
+            }
+        }
+        C::Email => {
+            if a.alt == b.alt {
+                1
+            } else if a.aux == b.aux && (a.canon == b.canon || jaro_winkler(&a.alt, &b.alt) >= 0.9)
+            {
+                2
+            } else {
+                3
+            }
+        }
+        C::Phone => {
+            // One edit in the digits, or one number written without its country code.
+            let (x, y) = (&*a.alt, &*b.alt);
+            let short = x.len().min(y.len());
+            if short >= 7 && (osa_within(x, y, 1) <= 1 || x.ends_with(y) || y.ends_with(x)) {
+                1
+            } else {
+                2
+            }
+        }
+        C::Company => {
+            if a.alt == b.alt
+                || token_set(&a.text, &b.text) >= 0.67
+                || jaro_winkler(&a.text, &b.text) >= TYPO_JW
+            {
+                1
+            } else {
+                2
+            }
+        }
+        C::Domain | C::Exact => 1,
+        C::Address => {
+            if a.alt == b.alt {
+                0
+            } else {
+                let s = token_set(&a.text, &b.text);
+                if s >= 0.75 {
+                    1
+                } else if s >= 0.4 {
+                    2
+                } else {
+                    3
+                }
+            }
+        }
+        C::City | C::Text => {
+            if jaro_winkler(&a.text, &b.text) >= 0.9 {
+                1
+            } else {
+                2
+            }
+        }
+        C::Postcode | C::Id => {
+            if a.text.len().min(b.text.len()) >= 3 && osa_within(&a.text, &b.text, 1) <= 1 {
+                1
+            } else {
+                2
+            }
+        }
+        C::Date => {
+            let (x, y) = (a.date, b.date);
+            let (ya, ma, da) = (x / 10_000, x / 100 % 100, x % 100);
+            let (yb, mb, db) = (y / 10_000, y / 100 % 100, y % 100);
+            if ya == yb && ma == db && da == mb {
+                1
+            } else {
+                let same = usize::from(ya == yb) + usize::from(ma == mb) + usize::from(da == db);
+                let year_typo = ya != yb && osa_within(&ya.to_string(), &yb.to_string(), 1) <= 1;
+                if same == 2 && (ya == yb || year_typo) {
+                    2
+                } else {
+                    3
+                }
+            }
+        }
+    }
+}
+
+/// Two names compared across fields, for swapped first and last names: the level a first-name
+/// comparison would give, but only exact or typo count.
+pub fn cross_name_level(a: &Key, b: &Key) -> Option<u8> {
+    let (x, y) = (&*a.canon, &*b.canon);
+    if x == y || a.text == b.text {
+        Some(0)
+    } else if typo(x, y) {
+        Some(1)
+    } else {
+        None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::dedupe::keys::key_of;
+
+    fn lvl(compare: Comparison, a: &str, b: &str) -> &'static str {
+        let (ka, kb) = (key_of(compare, a).unwrap(), key_of(compare, b).unwrap());
+        let l = if ka.text == kb.text {
+            0
+        } else {
+            level(compare, &ka, &kb)
+        };
+        compare.levels()[l as usize]
+    }
+
+    #[test]
+    fn first_names() {
+        use Comparison::FirstName as F;
+        assert_eq!(lvl(F, "Bob", "Robert"), "alias");
+        assert_eq!(lvl(F, "Peggy", "Margaret"), "alias");
+        assert_eq!(lvl(F, "Bill", "William"), "alias");
+        assert_eq!(lvl(F, "Jonathon", "Jonathan"), "typo");
+        assert_eq!(lvl(F, "J.", "John"), "initial");
+        assert_eq!(lvl(F, "Mary Ann", "Mary"), "exact");
+        assert_eq!(lvl(F, "Robert", "Roberta"), "typo");
+        assert_eq!(lvl(F, "Samuel", "Samantha"), "different");
+        assert_eq!(lvl(F, "Alice", "Zoe"), "different");
+        assert_eq!(lvl(F, "José", "JOSE"), "exact");
+    }
+
+    #[test]
+    fn emails_phones_companies() {
+        use Comparison as C;
+        assert_eq!(
+            lvl(C::Email, "bob.smith@acme.com", "robert.smith@acme.com"),
+            "similar"
+        );
+        assert_eq!(lvl(C::Email, "ann@acme.com", "ann@gmail.com"), "same_local");
+        assert_eq!(lvl(C::Email, "ann@acme.com", "zed@acme.com"), "different");
+        assert_eq!(lvl(C::Phone, "4155551234", "4155551243"), "typo");
+        assert_eq!(lvl(C::Phone, "4155551234", "14155551234"), "typo");
+        assert_eq!(lvl(C::Phone, "4155551234", "2125550000"), "different");
+        assert_eq!(lvl(C::Company, "Acme Inc.", "ACME"), "exact");
+        assert_eq!(
+            lvl(C::Company, "Summit Payments", "Summit Paymnets"),
+            "similar"
+        );
+        assert_eq!(
+            lvl(C::Company, "Summit Payments", "Cedar Analytics"),
+            "different"
+        );
+    }
+
+    #[test]
+    fn dates_ids_addresses() {
+        use Comparison as C;
+        assert_eq!(lvl(C::Date, "19560409", "19560904"), "swapped");
+        assert_eq!(lvl(C::Date, "19560409", "19570409"), "typo");
+        assert_eq!(lvl(C::Date, "19560409", "19560419"), "typo");
+        assert_eq!(lvl(C::Date, "19560409", "19801212"), "different");
+        assert_eq!(lvl(C::Id, "1234567", "1234576"), "typo");
+        assert_eq!(lvl(C::Id, "1234567", "7654321"), "different");
+        assert_eq!(lvl(C::Address, "12 Main St", "Main Street 12"), "exact");
+        assert_eq!(
+            lvl(C::Address, "12 Main St Apt 4", "12 Main Street"),
+            "similar"
+        );
+    }
+}
