@@ -131,6 +131,10 @@ pub struct DedupeArgs {
     /// A ground-truth entity column: print pairwise precision, recall, F1 and blocking recall.
     #[arg(long, value_name = "COLUMN")]
     pub truth: Option<String>,
+    /// Explain two records field by field, whether they matched or not (record ids, or #LINE;
+    /// repeatable).
+    #[arg(long, value_name = "ID,ID")]
+    pub pair: Vec<String>,
     /// What goes to stdout.
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,

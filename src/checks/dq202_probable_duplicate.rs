@@ -53,7 +53,7 @@ Severity and tolerance with `[rules.DQ202]`.\n"
         let Some(config) = &table.dedupe else {
             return RuleResult::default();
         };
-        let result = dedupe::run(table, ctx.table_index, ctx.cache, config, false);
+        let result = dedupe::run(table, ctx.table_index, ctx.cache, config, false, &[]);
         let mut findings = Vec::new();
         for cluster in &result.clusters {
             let survivor = cluster

@@ -390,6 +390,18 @@ pub fn resolve(
         None => base.map(|b| b.block_on.clone()).unwrap_or_default(),
     };
     let (fields, explicit_fields) = match &section.fields {
+        Some(fields) if fields.len() > crate::dedupe::weights::MAX_FIELDS => {
+            return Err(source.error(
+                0..0,
+                format!(
+                    "dedupe compares {} fields; at most {} are supported",
+                    fields.len(),
+                    crate::dedupe::weights::MAX_FIELDS
+                ),
+                "here",
+                None,
+            ));
+        }
         Some(fields) => (
             fields
                 .iter()

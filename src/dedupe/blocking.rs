@@ -146,8 +146,9 @@ pub fn candidates(input: &BlockingInput) -> (Vec<u64>, Vec<PassStats>) {
         stats.push(pass("phone", exact_entries(&phones, 2), max, &mut pairs));
     }
 
-    // Phonetic surname + first initial (the initials of the formal names a nickname stands
-    // for too, so Bob Smith meets Robert Smith), and the same with the names swapped.
+    // Phonetic surname + the first two letters of the given name (and of the formal names a
+    // nickname stands for, so Bob Smith meets Robert Smith), and the same with the names
+    // swapped.
     let first = input.of(Comparison::FirstName).next();
     let last = input.of(Comparison::LastName).next();
     if let (Some(first), Some(last)) = (first, last) {
@@ -158,16 +159,23 @@ pub fn candidates(input: &BlockingInput) -> (Vec<u64>, Vec<PassStats>) {
             .flat_map_iter(|r| {
                 let mut out: Vec<(u64, u32)> = Vec::new();
                 if let (Some(f), Some(l)) = (first.key(r), last.key(r)) {
-                    let mut initials: Vec<&str> = vec![&f.text[..1]];
+                    // Two letters keep blocks small on big tables; a typo there is rare, and
+                    // the other passes (e-mail, phone, sorted names) catch it.
+                    let prefix = |s: &'static str| -> &'static str { &s[..s.len().min(2)] };
+                    let mut initials: Vec<&str> = vec![&f.text[..f.text.len().min(2)]];
                     for &g in f.groups.iter() {
-                        initials.push(&nick.formal_name(g)[..1]);
+                        initials.push(prefix(nick.formal_name(g)));
                     }
                     initials.sort_unstable();
                     initials.dedup();
                     for i in initials {
                         out.push((key_hash(3, &[&l.alt, i]), r as u32));
                     }
-                    out.push((key_hash(3, &[&f.alt, &l.text[..1]]), r as u32));
+                    // Swapped names: both names as formal names, in sorted order, so that
+                    // `Smith, John` meets `John Smith` (and `Stone, Tony` meets Anthony Stone).
+                    let (x, y) = (&*f.canon, &*l.canon);
+                    let pair = if x <= y { [x, y] } else { [y, x] };
+                    out.push((key_hash(9, &pair), r as u32));
                 } else if let Some(l) = last.key(r) {
                     out.push((key_hash(4, &[&l.alt]), r as u32));
                 }
@@ -210,6 +218,8 @@ pub fn candidates(input: &BlockingInput) -> (Vec<u64>, Vec<PassStats>) {
         }
         stats.push(pass("domain", entries, max, &mut pairs));
     }
+    // Company names too: a personal address gives no domain, and people re-entered with one
+    // are found among their colleagues.
     let companies: Vec<&FieldKeys> = input.of(Comparison::Company).collect();
     if !companies.is_empty() {
         stats.push(pass(

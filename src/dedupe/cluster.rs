@@ -26,6 +26,11 @@ pub fn cluster(
     let mut group_of: foldhash::HashMap<u32, usize> = foldhash::HashMap::default();
     let mut groups: Vec<Vec<u32>> = Vec::new();
     let mut refused = 0;
+    let cohesion_bits = if cohesion <= 0.0 {
+        f64::NEG_INFINITY
+    } else {
+        (cohesion / (1.0 - cohesion)).log2()
+    };
     for &(_, a, b) in &edges {
         let (ga, gb) = (group_of.get(&a).copied(), group_of.get(&b).copied());
         if ga.is_some() && ga == gb {
@@ -39,7 +44,10 @@ pub fn cluster(
         }
         let coherent = members_a.iter().all(|&x| {
             members_b.iter().all(|&y| {
-                (x == a && y == b) || scorer.probability(x as usize, y as usize) >= cohesion
+                (x == a && y == b)
+                    || scorer
+                        .reaches(x as usize, y as usize, cohesion_bits)
+                        .is_some()
             })
         });
         if !coherent {

@@ -158,7 +158,24 @@ pub fn dedupe(args: &DedupeArgs) -> Result<()> {
         .unwrap_or_else(|| defaults_any(table.kind).clone());
     let cache = Cache::new(&dataset);
     let dedupe_start = Instant::now();
-    let result = super::run(table, 0, &cache, &config, truth_column.is_some());
+    let pairs = args
+        .pair
+        .iter()
+        .map(|spec| {
+            let find = |id: &str| {
+                (0..table.rows())
+                    .find(|&r| table.record_id(r) == id.trim())
+                    .ok_or_else(|| usage(format!("--pair: no record `{}` in the file", id.trim())))
+            };
+            match spec.split_once(',') {
+                Some((a, b)) => Ok((find(a)?, find(b)?)),
+                None => Err(usage(format!(
+                    "--pair `{spec}`: expected two record ids separated by a comma"
+                ))),
+            }
+        })
+        .collect::<Result<Vec<_>>>()?;
+    let result = super::run(table, 0, &cache, &config, truth_column.is_some(), &pairs);
     let accuracy = truth_column.map(|col| {
         let labels: Vec<Option<&str>> = (0..table.rows())
             .map(|r| {
@@ -302,6 +319,28 @@ fn write_text(o: &Output, _color: bool, out: &mut dyn Write) -> std::io::Result<
             "... and {} more cluster(s): --out DIR writes them all to duplicates.csv",
             r.clusters.len() - SHOWN
         )?;
+    }
+    for p in &r.explained {
+        writeln!(out)?;
+        writeln!(
+            out,
+            "Pair {} (line {}) / {} (line {}): {}{}",
+            p.records.0,
+            p.rows.0,
+            p.records.1,
+            p.rows.1,
+            if p.same_cluster {
+                "one cluster"
+            } else {
+                "not clustered"
+            },
+            if p.candidate {
+                ""
+            } else {
+                " (not proposed by blocking)"
+            }
+        )?;
+        writeln!(out, "  {}", to_text(&p.explanation))?;
     }
     if let Some(a) = o.accuracy {
         writeln!(out)?;

@@ -12,9 +12,66 @@ const TYPO_JW: f64 = 0.92;
 /// Jaro-Winkler from which two names sound or look alike.
 const SIMILAR_JW: f64 = 0.85;
 
+/// How alike two different words are: Jaro-Winkler at once, the edit distance (capped at 3)
+/// only when a level needs it, each computed at most once.
+struct Sim<'s> {
+    a: &'s str,
+    b: &'s str,
+    jw: f64,
+    edits: std::cell::Cell<Option<usize>>,
+    short: usize,
+}
+
+impl<'s> Sim<'s> {
+    fn of(a: &'s str, b: &'s str) -> Sim<'s> {
+        Sim {
+            a,
+            b,
+            jw: jaro_winkler(a, b),
+            edits: std::cell::Cell::new(None),
+            short: a.len().min(b.len()),
+        }
+    }
+
+    fn edits(&self) -> usize {
+        if self.short < 4 {
+            return 3;
+        }
+        match self.edits.get() {
+            Some(e) => e,
+            None => {
+                let e = osa_within(self.a, self.b, 2);
+                self.edits.set(Some(e));
+                e
+            }
+        }
+    }
+
+    /// One word typed twice: Jaro-Winkler 0.92, or one edit in a word of four letters or more.
+    fn typo(&self) -> bool {
+        self.jw >= TYPO_JW || self.edits() <= 1
+    }
+
+    /// Two edits apart in words of four letters or more: two slips, or a slip on a slip (the
+    /// same name mistyped differently in two records).
+    fn close(&self) -> bool {
+        self.edits() <= 2
+    }
+}
+
 fn typo(a: &str, b: &str) -> bool {
-    let short = a.len().min(b.len());
-    jaro_winkler(a, b) >= TYPO_JW || (short >= 4 && osa_within(a, b, 1) <= 1)
+    Sim::of(a, b).typo()
+}
+
+fn close(a: &str, b: &str) -> bool {
+    Sim::of(a, b).close()
+}
+
+/// One side is an initial: of the other name, or of a formal name it stands for (`R.` / `Bob`).
+fn initial_of(x: &str, y: &str, y_key: &Key) -> bool {
+    x.len() == 1
+        && (y.as_bytes().first() == x.as_bytes().first()
+            || y_key.canon.as_bytes().first() == x.as_bytes().first())
 }
 
 fn aliases(a: &Key, b: &Key) -> bool {
@@ -37,22 +94,28 @@ pub fn level(compare: Comparison, a: &Key, b: &Key) -> u8 {
                 0
             } else if aliases(a, b) {
                 1
-            } else if typo(x, y) {
-                2
-            } else if (x.len() == 1 || y.len() == 1) && x.as_bytes()[0] == y.as_bytes()[0] {
+            } else if initial_of(x, y, b) || initial_of(y, x, a) {
                 3
-            } else if (!a.alt.is_empty() && a.alt == b.alt) || jaro_winkler(x, y) >= SIMILAR_JW {
-                4
             } else {
-                5
+                let sim = Sim::of(x, y);
+                if sim.typo() {
+                    2
+                } else if (!a.alt.is_empty() && a.alt == b.alt)
+                    || sim.jw >= SIMILAR_JW
+                    || sim.close()
+                {
+                    4
+                } else {
+                    5
+                }
             }
         }
         C::LastName => {
-            if typo(&a.text, &b.text) {
+            let sim = Sim::of(&a.text, &b.text);
+            // A given name in the surname field of both records (both swapped): aliases count.
+            if sim.typo() || aliases(a, b) {
                 1
-            } else if (!a.alt.is_empty() && a.alt == b.alt)
-                || jaro_winkler(&a.text, &b.text) >= SIMILAR_JW
-            {
+            } else if (!a.alt.is_empty() && a.alt == b.alt) || sim.jw >= SIMILAR_JW || sim.close() {
                 2
             } else {
                 3
@@ -152,14 +215,41 @@ pub fn level(compare: Comparison, a: &Key, b: &Key) -> u8 {
     }
 }
 
-/// Two names compared across fields, for swapped first and last names: the level a first-name
-/// comparison would give, but only exact or typo count.
-pub fn cross_name_level(a: &Key, b: &Key) -> Option<u8> {
-    let (x, y) = (&*a.canon, &*b.canon);
-    if x == y || a.text == b.text {
+/// Swapped names: a first name (`first`, from the first-name field) against the value another
+/// record holds in its last-name field. Gives a first-name level (exact, alias, typo, initial),
+/// or none when they do not agree that well.
+pub fn cross_first(first: &Key, other: &Key) -> Option<u8> {
+    let x = first_word(&first.text);
+    let y = &*other.text;
+    if x == y {
         Some(0)
-    } else if typo(x, y) {
+    } else if aliases(first, other) {
         Some(1)
+    } else if typo(x, y) {
+        Some(2)
+    } else if initial_of(x, y, other) || initial_of(y, x, first) {
+        Some(3)
+    } else if close(x, y) {
+        Some(4)
+    } else {
+        None
+    }
+}
+
+/// Swapped names: a last name against the value another record holds in its first-name field.
+/// Gives a last-name level (exact, typo), or none.
+pub fn cross_last(last: &Key, other: &Key) -> Option<u8> {
+    let y = other.text.replace(' ', "");
+    if *last.text == *y {
+        Some(0)
+    } else if typo(&last.text, &y) || aliases(last, other) {
+        // `Alex` in the last-name field against `Alexander`: the same given name.
+        Some(1)
+    } else if close(&last.text, &y)
+        || initial_of(&last.text, &y, other)
+        || initial_of(&y, &last.text, last)
+    {
+        Some(2)
     } else {
         None
     }
@@ -188,6 +278,8 @@ mod tests {
         assert_eq!(lvl(F, "Bill", "William"), "alias");
         assert_eq!(lvl(F, "Jonathon", "Jonathan"), "typo");
         assert_eq!(lvl(F, "J.", "John"), "initial");
+        assert_eq!(lvl(F, "R.", "Bob"), "initial", "initial of the formal name");
+        assert_eq!(lvl(F, "Smion", "Simol"), "phonetic", "two slips");
         assert_eq!(lvl(F, "Mary Ann", "Mary"), "exact");
         assert_eq!(lvl(F, "Robert", "Roberta"), "typo");
         assert_eq!(lvl(F, "Samuel", "Samantha"), "different");

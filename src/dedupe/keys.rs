@@ -152,7 +152,9 @@ fn last_name_key(raw: &str) -> Option<Key> {
     let joined = words.concat();
     Some(Key {
         alt: metaphone(&joined).into(),
-        canon: joined.clone().into(),
+        // For swapped names: the formal name(s) this would be if it were a given name.
+        canon: formal(&joined).into(),
+        groups: NICKNAME_TABLE.formals(&joined).into(),
         text: joined.into(),
         ..Key::default()
     })

@@ -104,6 +104,19 @@ pub struct DedupeResult {
     /// The candidate pairs themselves, kept only when asked for (accuracy harness).
     #[serde(skip)]
     pub candidates: Vec<u64>,
+    /// Pairs explained on request (`crmaudit dedupe --pair`), matched or not.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub explained: Vec<ExplainedPair>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ExplainedPair {
+    pub records: (String, String),
+    pub rows: (u64, u64),
+    /// Whether blocking proposed the pair.
+    pub candidate: bool,
+    pub same_cluster: bool,
+    pub explanation: Explanation,
 }
 
 impl DedupeResult {
@@ -149,6 +162,7 @@ pub fn run(
     cache: &Cache,
     config: &DedupeConfig,
     keep_candidates: bool,
+    explain_pairs: &[(usize, usize)],
 ) -> DedupeResult {
     let records = table.rows();
     let resolved = resolve_fields(table, config);
@@ -161,6 +175,8 @@ pub fn run(
             m: rule.m.clone(),
             u: rule.u.clone(),
             weights: Vec::new(),
+            max_weight: 0.0,
+            memo: weights::LevelMemo::new(),
         })
         .collect();
     let declared: Vec<Vec<keys::FieldKeys>> = config
@@ -198,8 +214,9 @@ pub fn run(
         .with_min_len(4096)
         .filter_map(|&pair| {
             let (a, b) = blocking::unpack(pair);
-            let (total, vetoed) = scorer.total(a, b);
-            (!vetoed && total >= threshold_bits).then_some((total, a as u32, b as u32))
+            scorer
+                .reaches(a, b, threshold_bits)
+                .map(|total| (total, a as u32, b as u32))
         })
         .collect();
     let matched_pairs = edges.len();
@@ -273,7 +290,23 @@ pub fn run(
                 .collect(),
         })
         .collect();
+    let explained = explain_pairs
+        .iter()
+        .map(|&(a, b)| ExplainedPair {
+            records: (table.record_id(a), table.record_id(b)),
+            rows: (table.line(a), table.line(b)),
+            candidate: candidates
+                .binary_search(&blocking::pack(a as u32, b as u32))
+                .is_ok(),
+            same_cluster: clustering
+                .groups
+                .iter()
+                .any(|g| g.contains(&(a as u32)) && g.contains(&(b as u32))),
+            explanation: explain::explain(&scorer, a, b),
+        })
+        .collect();
     DedupeResult {
+        explained,
         table: table.name.to_string(),
         records,
         threshold: config.threshold,

@@ -70,19 +70,20 @@ pub fn osa_within(a: &str, b: &str, max: usize) -> usize {
     if !a.is_ascii() || !b.is_ascii() || x.len() >= STACK || y.len() >= STACK {
         return strsim::osa_distance(a, b).min(max + 1);
     }
-    // Three rolling rows of the dynamic programme.
+    // Three rolling rows of the dynamic programme; distances fit a byte (strings < 64 bytes).
     let n = y.len();
-    let mut prev2 = [0usize; STACK];
-    let mut prev = [0usize; STACK];
-    let mut cur = [0usize; STACK];
+    let mut prev2 = [0u8; STACK];
+    let mut prev = [0u8; STACK];
+    let mut cur = [0u8; STACK];
     for (j, cell) in prev.iter_mut().enumerate().take(n + 1) {
-        *cell = j;
+        *cell = j as u8;
     }
+    let cap = (max + 1).min(255) as u8;
     for i in 1..=x.len() {
-        cur[0] = i;
+        cur[0] = i as u8;
         let mut row_min = cur[0];
         for j in 1..=n {
-            let cost = usize::from(x[i - 1] != y[j - 1]);
+            let cost = u8::from(x[i - 1] != y[j - 1]);
             let mut v = (prev[j] + 1).min(cur[j - 1] + 1).min(prev[j - 1] + cost);
             if i > 1 && j > 1 && x[i - 1] == y[j - 2] && x[i - 2] == y[j - 1] {
                 v = v.min(prev2[j - 2] + 1);
@@ -90,13 +91,13 @@ pub fn osa_within(a: &str, b: &str, max: usize) -> usize {
             cur[j] = v;
             row_min = row_min.min(v);
         }
-        if row_min > max {
+        if row_min >= cap {
             return max + 1;
         }
         prev2[..=n].copy_from_slice(&prev[..=n]);
         prev[..=n].copy_from_slice(&cur[..=n]);
     }
-    prev[n].min(max + 1)
+    (prev[n] as usize).min(max + 1)
 }
 
 /// Normalised Damerau-Levenshtein similarity: 1 - distance / longer length.

@@ -7,13 +7,16 @@ use rayon::prelude::*;
 
 use crate::config::dedupe::{Comparison, FieldRule};
 
-use super::compare::{cross_name_level, level};
+use super::compare::{cross_first, cross_last, level};
 use super::keys::{FieldKeys, NULL};
 
 /// Pseudo-records of the default u blended into a value's observed frequency. A frequency
 /// measured on a handful of records says little (in a table of three records that all say
 /// `Ann Lee`, `Ann` is not "common"); from a few thousand records on, the data speaks.
 const TF_PRIOR_RECORDS: f64 = 1_000.0;
+
+/// Fields one table may compare (a fixed bound keeps the per-pair levels on the stack).
+pub const MAX_FIELDS: usize = 32;
 
 /// One compared field with its weights.
 pub struct ScoredField<'a> {
@@ -24,6 +27,57 @@ pub struct ScoredField<'a> {
     pub u: Vec<f64>,
     /// log2(m / u) per level.
     pub weights: Vec<f64>,
+    /// The most this field can add to a pair (for pruning).
+    pub max_weight: f64,
+    pub memo: LevelMemo,
+}
+
+/// A lock-free, direct-mapped memo of levels by pair of keys. Names repeat (a thousand Smiths
+/// meet a thousand Smyths), so most name comparisons are answered without computing a
+/// similarity again. It memoises a pure function: results never depend on what it holds.
+pub struct LevelMemo {
+    slots: Vec<std::sync::atomic::AtomicU64>,
+}
+
+impl LevelMemo {
+    const BITS: u32 = 16;
+
+    pub fn new() -> LevelMemo {
+        LevelMemo {
+            slots: (0..1usize << Self::BITS)
+                .map(|_| std::sync::atomic::AtomicU64::new(0))
+                .collect(),
+        }
+    }
+
+    fn slot(lo: u32, hi: u32) -> usize {
+        let h = (u64::from(lo) << 32 | u64::from(hi)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        (h >> (64 - Self::BITS)) as usize
+    }
+
+    /// Entries pack lo (30 bits), hi (30 bits) and level + 1 (4 bits); 0 is empty. Keys beyond
+    /// 30 bits are not memoised.
+    fn pack(lo: u32, hi: u32, level: u8) -> Option<u64> {
+        (hi < 1 << 30).then(|| u64::from(lo) << 34 | u64::from(hi) << 4 | u64::from(level + 1))
+    }
+
+    fn get(&self, lo: u32, hi: u32) -> Option<u8> {
+        let entry = self.slots[Self::slot(lo, hi)].load(std::sync::atomic::Ordering::Relaxed);
+        let want = Self::pack(lo, hi, 0)?;
+        (entry != 0 && entry & !0xF == want & !0xF).then(|| (entry & 0xF) as u8 - 1)
+    }
+
+    fn put(&self, lo: u32, hi: u32, level: u8) {
+        if let Some(entry) = Self::pack(lo, hi, level) {
+            self.slots[Self::slot(lo, hi)].store(entry, std::sync::atomic::Ordering::Relaxed);
+        }
+    }
+}
+
+impl Default for LevelMemo {
+    fn default() -> Self {
+        LevelMemo::new()
+    }
 }
 
 impl ScoredField<'_> {
@@ -34,6 +88,14 @@ impl ScoredField<'_> {
             .zip(&self.u)
             .map(|(m, u)| (m / u).log2())
             .collect();
+        let best = self.weights.iter().copied().fold(0.0, f64::max);
+        // The exact level of a frequency-adjusted field can weigh up to m / tf_floor.
+        let tf_best = if self.rule.tf {
+            (self.m[0] / self.rule.tf_floor).log2()
+        } else {
+            0.0
+        };
+        self.max_weight = best.max(tf_best);
     }
 
     /// The level of two records on this field, `None` when either value is missing.
@@ -45,11 +107,17 @@ impl ScoredField<'_> {
         if ka == kb {
             return Some(0);
         }
-        Some(level(
+        let (lo, hi) = if ka < kb { (ka, kb) } else { (kb, ka) };
+        if let Some(l) = self.memo.get(lo, hi) {
+            return Some(l);
+        }
+        let l = level(
             self.keys.compare,
-            &self.keys.keys[ka as usize],
-            &self.keys.keys[kb as usize],
-        ))
+            &self.keys.keys[lo as usize],
+            &self.keys.keys[hi as usize],
+        );
+        self.memo.put(lo, hi, l);
+        Some(l)
     }
 
     /// The weight of `level` for record `a`'s value; the exact level of a term-frequency field
@@ -77,7 +145,8 @@ pub struct PairScore {
     pub fields: Vec<(Option<u8>, f64)>,
     /// First and last names matched across (`Smith John` / `John Smith`).
     pub swapped: bool,
-    /// The identity fields disagree overall: never a match, whatever else is shared.
+    /// A name disagrees outright and no birth date or id agrees: never a match, whatever else
+    /// is shared.
     pub vetoed: bool,
 }
 
@@ -89,6 +158,12 @@ pub struct Scorer<'a> {
     pub records: f64,
     /// Indices of the first- and last-name fields, for swapped names.
     swap: Option<(usize, usize)>,
+    /// Field order for [`Scorer::reaches`]: identity fields first, then by largest weight.
+    order: Vec<usize>,
+    /// The last identity field in `order` (usize::MAX when there is none).
+    last_identity: usize,
+    /// Sum of the fields' largest weights: the most a pair can still gain.
+    max_total: f64,
 }
 
 pub fn probability(bits: f64) -> f64 {
@@ -105,12 +180,37 @@ impl<'a> Scorer<'a> {
             prior_probability: 0.0,
             records: records.max(1) as f64,
             swap,
+            order: Vec::new(),
+            last_identity: usize::MAX,
+            max_total: 0.0,
         };
         scorer.set_prior(prior);
-        for f in &mut scorer.fields {
+        scorer.reweigh();
+        scorer
+    }
+
+    /// Weights from m and u, and the bounds and field order that pruning uses.
+    fn reweigh(&mut self) {
+        for f in &mut self.fields {
             f.reweigh();
         }
-        scorer
+        let mut order: Vec<usize> = (0..self.fields.len()).collect();
+        order.sort_by(|&x, &y| {
+            let (fx, fy) = (&self.fields[x], &self.fields[y]);
+            fy.rule
+                .identity
+                .cmp(&fx.rule.identity)
+                .then(fy.max_weight.total_cmp(&fx.max_weight))
+                .then(x.cmp(&y))
+        });
+        self.last_identity = order
+            .iter()
+            .copied()
+            .filter(|&i| self.fields[i].rule.identity)
+            .last()
+            .unwrap_or(usize::MAX);
+        self.max_total = self.fields.iter().map(|f| f.max_weight).sum();
+        self.order = order;
     }
 
     fn set_prior(&mut self, prior: f64) {
@@ -118,103 +218,153 @@ impl<'a> Scorer<'a> {
         self.prior = (prior / (1.0 - prior)).log2();
     }
 
-    /// Total weight only (the hot path: no allocation).
-    pub fn total(&self, a: usize, b: usize) -> (f64, bool) {
-        let mut total = self.prior;
-        let mut identity = 0.0;
-        let mut identity_seen = false;
+    /// Levels of every field for a pair (swapped names resolved), the total weight and whether
+    /// the identity gate vetoes the pair. No allocation: this is the hot path.
+    fn evaluate(
+        &self,
+        a: usize,
+        b: usize,
+        levels: &mut [Option<u8>; MAX_FIELDS],
+    ) -> (f64, bool, bool) {
         for (i, f) in self.fields.iter().enumerate() {
-            if let Some(l) = f.level(a, b) {
-                let w = f.weight(l, a, self.records);
-                total += w;
-                if f.rule.identity && !self.is_swap_field(i) {
-                    identity += w;
-                    identity_seen = true;
+            levels[i] = f.level(a, b);
+        }
+        let mut swapped = false;
+        if let Some((fi, li)) = self.swap
+            && let Some((l1, l2)) = self.swapped_levels(fi, li, a, b)
+        {
+            let (first, last) = (&self.fields[fi], &self.fields[li]);
+            let straight = levels[fi].map_or(0.0, |l| first.weight(l, a, self.records))
+                + levels[li].map_or(0.0, |l| last.weight(l, a, self.records));
+            // Swapped values carry no frequency adjustment: they live in two columns.
+            if first.weights[l1 as usize] + last.weights[l2 as usize] > straight {
+                levels[fi] = Some(l1);
+                levels[li] = Some(l2);
+                swapped = true;
+            }
+        }
+        let mut total = self.prior;
+        // The identity gate: a name (or a company's name) that disagrees outright means two
+        // entities, unless a birth date or id number agrees. Shared contact points (a home phone,
+        // a switchboard, an address, a company) never outweigh that.
+        let mut name_disagrees = false;
+        let mut strong_agrees = false;
+        for (i, f) in self.fields.iter().enumerate() {
+            let Some(l) = levels[i] else {
+                continue;
+            };
+            total += if swapped && self.is_swap_field(i) {
+                f.weights[l as usize]
+            } else {
+                f.weight(l, a, self.records)
+            };
+            if f.rule.identity {
+                let last_level = l as usize + 1 == f.m.len();
+                match f.keys.compare {
+                    Comparison::Date | Comparison::Id => strong_agrees |= !last_level,
+                    _ => name_disagrees |= last_level,
                 }
             }
         }
+        (total, name_disagrees && !strong_agrees, swapped)
+    }
+
+    /// The total weight of a pair when it can reach `min_bits` and is not vetoed; `None` as
+    /// soon as that is impossible. Identity fields go first (the veto), then the others by how
+    /// much they can still add, so most candidate pairs stop after two or three fields.
+    pub fn reaches(&self, a: usize, b: usize, min_bits: f64) -> Option<f64> {
+        let mut levels = [None; MAX_FIELDS];
+        let mut swapped = false;
+        let mut total = self.prior;
+        let mut name_disagrees = false;
+        let mut strong_agrees = false;
         if let Some((fi, li)) = self.swap {
-            let (straight, swapped) = self.name_weights(fi, li, a, b);
-            let best = match swapped {
-                Some(s) if s > straight => s,
-                _ => straight,
-            };
-            total += best - straight;
-            if self.fields[fi].rule.identity || self.fields[li].rule.identity {
-                identity += best;
-                identity_seen |=
-                    self.fields[fi].level(a, b).is_some() || self.fields[li].level(a, b).is_some();
+            levels[fi] = self.fields[fi].level(a, b);
+            levels[li] = self.fields[li].level(a, b);
+            let differs =
+                |i: usize| levels[i].is_some_and(|l| l as usize + 1 == self.fields[i].m.len());
+            // Swapped names are worth looking for only when the straight ones fall short.
+            if (differs(fi) || differs(li))
+                && let Some((l1, l2)) = self.swapped_levels(fi, li, a, b)
+            {
+                let (first, last) = (&self.fields[fi], &self.fields[li]);
+                let straight = levels[fi].map_or(0.0, |l| first.weight(l, a, self.records))
+                    + levels[li].map_or(0.0, |l| last.weight(l, a, self.records));
+                if first.weights[l1 as usize] + last.weights[l2 as usize] > straight {
+                    levels[fi] = Some(l1);
+                    levels[li] = Some(l2);
+                    swapped = true;
+                }
             }
         }
-        (total, identity_seen && identity < 0.0)
+        let mut remaining = self.max_total;
+        for &i in &self.order {
+            let f = &self.fields[i];
+            remaining -= f.max_weight;
+            let level = if self.is_swap_field(i) {
+                levels[i]
+            } else {
+                f.level(a, b)
+            };
+            if let Some(l) = level {
+                total += if swapped && self.is_swap_field(i) {
+                    f.weights[l as usize]
+                } else {
+                    f.weight(l, a, self.records)
+                };
+                if f.rule.identity {
+                    let last_level = l as usize + 1 == f.m.len();
+                    match f.keys.compare {
+                        Comparison::Date | Comparison::Id => strong_agrees |= !last_level,
+                        _ => name_disagrees |= last_level,
+                    }
+                }
+            }
+            // Identity fields come first: once they are done, the veto is known.
+            if i == self.last_identity && name_disagrees && !strong_agrees {
+                return None;
+            }
+            if total + remaining < min_bits {
+                return None;
+            }
+        }
+        (!(name_disagrees && !strong_agrees) && total >= min_bits).then_some(total)
+    }
+
+    /// Total weight and veto only.
+    pub fn total(&self, a: usize, b: usize) -> (f64, bool) {
+        let mut levels = [None; MAX_FIELDS];
+        let (total, vetoed, _) = self.evaluate(a, b, &mut levels);
+        (total, vetoed)
     }
 
     fn is_swap_field(&self, i: usize) -> bool {
         self.swap.is_some_and(|(f, l)| f == i || l == i)
     }
 
-    /// The straight name weights of a pair, and the swapped ones when both names agree across.
-    fn name_weights(&self, fi: usize, li: usize, a: usize, b: usize) -> (f64, Option<f64>) {
+    /// The swapped levels of a pair (a's first name against b's last-name field and a's last
+    /// name against b's first-name field), when both agree across.
+    fn swapped_levels(&self, fi: usize, li: usize, a: usize, b: usize) -> Option<(u8, u8)> {
         let (first, last) = (&self.fields[fi], &self.fields[li]);
-        let straight = first
-            .level(a, b)
-            .map_or(0.0, |l| first.weight(l, a, self.records))
-            + last
-                .level(a, b)
-                .map_or(0.0, |l| last.weight(l, a, self.records));
-        let swapped = (|| {
-            let fa = first.keys.key(a)?;
-            let lb = last.keys.key(b)?;
-            let la = last.keys.key(a)?;
-            let fb = first.keys.key(b)?;
-            let l1 = cross_name_level(fa, lb)?;
-            let l2 = cross_name_level(la, fb)?;
-            // Levels of the first-name kind: exact 0, typo 2; of the last-name kind: exact 0,
-            // typo 1. Swapped values carry no frequency adjustment (they live in two columns).
-            let w1 = first.weights[if l1 == 0 { 0 } else { 2 }];
-            let w2 = last.weights[if l2 == 0 { 0 } else { 1 }];
-            Some(w1 + w2)
-        })();
-        (straight, swapped)
+        let l1 = cross_first(first.keys.key(a)?, last.keys.key(b)?)?;
+        let l2 = cross_last(last.keys.key(a)?, first.keys.key(b)?)?;
+        Some((l1, l2))
     }
 
     /// Everything about one pair, for explanations and clustering.
     pub fn score(&self, a: usize, b: usize) -> PairScore {
-        let (total, vetoed) = self.total(a, b);
-        let mut fields: Vec<(Option<u8>, f64)> = self
+        let mut levels = [None; MAX_FIELDS];
+        let (total, vetoed, swapped) = self.evaluate(a, b, &mut levels);
+        let fields = self
             .fields
             .iter()
-            .map(|f| match f.level(a, b) {
+            .enumerate()
+            .map(|(i, f)| match levels[i] {
+                Some(l) if swapped && self.is_swap_field(i) => (Some(l), f.weights[l as usize]),
                 Some(l) => (Some(l), f.weight(l, a, self.records)),
                 None => (None, 0.0),
             })
             .collect();
-        let mut swapped = false;
-        if let Some((fi, li)) = self.swap {
-            let (straight, alt) = self.name_weights(fi, li, a, b);
-            if let Some(s) = alt
-                && s > straight
-            {
-                swapped = true;
-                let (first, last) = (&self.fields[fi], &self.fields[li]);
-                let fa = first.keys.key(a).expect("swapped names exist");
-                let lb = last.keys.key(b).expect("swapped names exist");
-                let la = last.keys.key(a).expect("swapped names exist");
-                let fb = first.keys.key(b).expect("swapped names exist");
-                let l1 = if cross_name_level(fa, lb) == Some(0) {
-                    0
-                } else {
-                    2
-                };
-                let l2 = if cross_name_level(la, fb) == Some(0) {
-                    0
-                } else {
-                    1
-                };
-                fields[fi] = (Some(l1), first.weights[l1 as usize]);
-                fields[li] = (Some(l2), last.weights[l2 as usize]);
-            }
-        }
         PairScore {
             total,
             probability: if vetoed { 0.0 } else { probability(total) },
@@ -312,9 +462,7 @@ impl<'a> Scorer<'a> {
             }
         }
         self.set_prior(lambda);
-        for f in &mut self.fields {
-            f.reweigh();
-        }
+        self.reweigh();
         iterations
     }
 }
