@@ -146,7 +146,7 @@ pub fn candidates(input: &BlockingInput) -> (Vec<u64>, Vec<PassStats>) {
         stats.push(pass("phone", exact_entries(&phones, 2), max, &mut pairs));
     }
 
-    // Phonetic surname + the first two letters of the given name (and of the formal names a
+    // Phonetic surname + the first three letters of the given name (and of the formal names a
     // nickname stands for, so Bob Smith meets Robert Smith), and the same with the names
     // swapped.
     let first = input.of(Comparison::FirstName).next();
@@ -159,10 +159,10 @@ pub fn candidates(input: &BlockingInput) -> (Vec<u64>, Vec<PassStats>) {
             .flat_map_iter(|r| {
                 let mut out: Vec<(u64, u32)> = Vec::new();
                 if let (Some(f), Some(l)) = (first.key(r), last.key(r)) {
-                    // Two letters keep blocks small on big tables; a typo there is rare, and
+                    // Three letters keep blocks small on big tables; a typo there is rare, and
                     // the other passes (e-mail, phone, sorted names) catch it.
-                    let prefix = |s: &'static str| -> &'static str { &s[..s.len().min(2)] };
-                    let mut initials: Vec<&str> = vec![&f.text[..f.text.len().min(2)]];
+                    let prefix = |s: &'static str| -> &'static str { &s[..s.len().min(3)] };
+                    let mut initials: Vec<&str> = vec![&f.text[..f.text.len().min(3)]];
                     for &g in f.groups.iter() {
                         initials.push(prefix(nick.formal_name(g)));
                     }

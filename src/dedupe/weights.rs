@@ -40,7 +40,7 @@ pub struct LevelMemo {
 }
 
 impl LevelMemo {
-    const BITS: u32 = 16;
+    const BITS: u32 = 20;
 
     pub fn new() -> LevelMemo {
         LevelMemo {
