@@ -555,8 +555,16 @@ fn duplicates_point_at_their_original() {
     // Bob Smith / Robert Smith, explained field by field: the nickname and the phone read as
     // E.164 are what make them one person.
     let bob = row(&worklist, "DQ202", "contacts", "", "100002729");
-    assert!(bob["message"].contains("First Name alias"), "{}", bob["message"]);
-    assert!(bob["message"].contains("Phone Number exact"), "{}", bob["message"]);
+    assert!(
+        bob["message"].contains("First Name alias"),
+        "{}",
+        bob["message"]
+    );
+    assert!(
+        bob["message"].contains("Phone Number exact"),
+        "{}",
+        bob["message"]
+    );
     // duplicates.csv: nine clusters of two, the original (created first) kept as survivor.
     let members = run.csv("duplicates.csv");
     let mut clusters: BTreeMap<&str, Vec<(&str, &str)>> = BTreeMap::new();

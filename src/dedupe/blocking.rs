@@ -94,8 +94,8 @@ fn pass(
 /// The fields blocking reads, found among the compared ones.
 pub struct BlockingInput<'k> {
     pub fields: Vec<&'k FieldKeys>,
-    /// User-declared keys: per key, the fields whose keys concatenate.
-    pub declared: Vec<Vec<&'k FieldKeys>>,
+    /// User-declared keys: per key, its name and the fields whose keys concatenate.
+    pub declared: Vec<(String, Vec<&'k FieldKeys>)>,
     pub records: usize,
     pub max_block: usize,
     pub window: usize,
@@ -238,7 +238,7 @@ pub fn candidates(input: &BlockingInput) -> (Vec<u64>, Vec<PassStats>) {
             &mut pairs,
         ));
     }
-    for (i, declared) in input.declared.iter().enumerate() {
+    for (i, (name, declared)) in input.declared.iter().enumerate() {
         let entries: Vec<(u64, u32)> = (0..input.records)
             .into_par_iter()
             .with_min_len(1024)
@@ -251,15 +251,7 @@ pub fn candidates(input: &BlockingInput) -> (Vec<u64>, Vec<PassStats>) {
                 Some((h.finish(), r as u32))
             })
             .collect();
-        let name = format!(
-            "block_on {}",
-            declared
-                .iter()
-                .map(|f| f.column.to_string())
-                .collect::<Vec<_>>()
-                .join("+")
-        );
-        stats.push(pass(&name, entries, max, &mut pairs));
+        stats.push(pass(&format!("block_on {name}"), entries, max, &mut pairs));
     }
     if input.window > 1
         && let Some(s) = sorted_neighbourhood(input, &mut pairs)

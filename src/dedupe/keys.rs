@@ -340,7 +340,17 @@ fn compact_date(raw: &str) -> Option<Key> {
         t[4..6].parse::<i8>().ok()?,
         t[6..].parse::<i8>().ok()?,
     );
-    jiff::civil::Date::new(y, m, d).ok().map(date_key)
+    match jiff::civil::Date::new(y, m, d) {
+        Ok(date) => Some(date_key(date)),
+        // Day and month typed the wrong way round (19161412) is still evidence: it is the
+        // `swapped` level of a valid date.
+        Err(_) if jiff::civil::Date::new(y, d, m).is_ok() => Some(Key {
+            text: t.into(),
+            date: y as u32 * 10_000 + m as u32 * 100 + d as u32,
+            ..Key::default()
+        }),
+        Err(_) => None,
+    }
 }
 
 /// The key of one raw value for comparison kinds that depend on the value alone.
@@ -585,6 +595,11 @@ mod tests {
             19_560_409
         );
         assert!(key_of(Comparison::Date, "19561332").is_none());
+        // Month and day swapped: kept for the `swapped` level.
+        assert_eq!(
+            key_of(Comparison::Date, "19561304").unwrap().date,
+            19_561_304
+        );
         assert_eq!(
             &*key_of(Comparison::Id, "123-45-678").unwrap().text,
             "12345678"

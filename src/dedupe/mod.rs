@@ -179,14 +179,21 @@ pub fn run(
             memo: weights::LevelMemo::new(),
         })
         .collect();
-    let declared: Vec<Vec<keys::FieldKeys>> = config
+    let declared: Vec<(String, Vec<keys::FieldKeys>)> = config
         .block_on
         .iter()
         .map(|key| {
-            key.iter()
+            let name = key
+                .iter()
+                .map(|f| f.value.as_str())
+                .collect::<Vec<_>>()
+                .join("+");
+            let fields = key
+                .iter()
                 .filter_map(|f| table.resolve_field(&f.value))
                 .map(|col| keys::build(table, t, cache, col, Comparison::Text))
-                .collect()
+                .collect();
+            (name, fields)
         })
         .collect();
     let mut scorer = Scorer::new(fields, config.prior, records);
@@ -196,7 +203,10 @@ pub fn run(
     } else {
         blocking::candidates(&BlockingInput {
             fields: scorer.fields.iter().map(|f| &f.keys).collect(),
-            declared: declared.iter().map(|k| k.iter().collect()).collect(),
+            declared: declared
+                .iter()
+                .map(|(name, k)| (name.clone(), k.iter().collect()))
+                .collect(),
             records,
             max_block: config.max_block,
             window: config.window,
