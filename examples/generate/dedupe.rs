@@ -94,7 +94,7 @@ fn entity(seed: u64, e: u64, companies: u64) -> Entity {
         city,
         personal,
         phone: phone_sub(&mut r, &CITIES[city]),
-        switchboard: company % 10 == 0,
+        switchboard: company.is_multiple_of(10),
         has_phone: r.chance(900),
         has_company: r.chance(960),
         created: r.range(D_START, D_START + 500),

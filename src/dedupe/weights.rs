@@ -206,8 +206,7 @@ impl<'a> Scorer<'a> {
         self.last_identity = order
             .iter()
             .copied()
-            .filter(|&i| self.fields[i].rule.identity)
-            .last()
+            .rfind(|&i| self.fields[i].rule.identity)
             .unwrap_or(usize::MAX);
         self.max_total = self.fields.iter().map(|f| f.max_weight).sum();
         self.order = order;
@@ -328,7 +327,7 @@ impl<'a> Scorer<'a> {
                 return None;
             }
         }
-        (!(name_disagrees && !strong_agrees) && total >= min_bits).then_some(total)
+        ((strong_agrees || !name_disagrees) && total >= min_bits).then_some(total)
     }
 
     /// Total weight and veto only.
