@@ -314,3 +314,43 @@ fn rules_explain_documents_dq202() {
     let (_, list, _) = run(&["rules", "list"]);
     assert!(list.contains("DQ202"), "{list}");
 }
+
+#[test]
+fn estimated_weights_are_probabilities() {
+    // `estimate = true`: m, u and the prior re-estimated by EM on the candidate pairs.
+    let dir = fixture("dedupe/hard-negatives");
+    let report = dedupe_json(
+        &dir.join("contacts.csv"),
+        &["--config", dir.join("crmaudit-em.toml").to_str().unwrap()],
+    );
+    assert_eq!(report["estimated"], true);
+    assert!(report["em_iterations"].as_u64().unwrap() >= 1);
+    let prior = report["prior"].as_f64().unwrap();
+    assert!(prior > 0.0 && prior < 1.0, "{prior}");
+    for field in report["fields"].as_array().unwrap() {
+        for key in ["m", "u"] {
+            let sum: f64 = field["levels"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|l| l[key].as_f64().unwrap())
+                .sum();
+            assert!(
+                (sum - 1.0).abs() < 1e-3,
+                "{} {key} sums to {sum}",
+                field["field"]
+            );
+        }
+    }
+    // The hard negatives stay apart whatever the weights: the identity gate does not depend on
+    // them.
+    let groups = clusters(&report);
+    for (a, b) in [("5", "6"), ("7", "8")] {
+        assert!(
+            !groups
+                .iter()
+                .any(|c| c.contains(&a.to_string()) && c.contains(&b.to_string())),
+            "{a}/{b}"
+        );
+    }
+}

@@ -165,6 +165,14 @@ pub fn run(
     explain_pairs: &[(usize, usize)],
 ) -> DedupeResult {
     let records = table.rows();
+    // Phase timings on stderr for profiling (`CRMAUDIT_DEDUPE_TIMINGS=1`); never in reports.
+    let timings = std::env::var_os("CRMAUDIT_DEDUPE_TIMINGS").is_some();
+    let start = std::time::Instant::now();
+    let phase = |name: &str| {
+        if timings {
+            eprintln!("dedupe {name}: {:.2}s", start.elapsed().as_secs_f64());
+        }
+    };
     let resolved = resolve_fields(table, config);
     let fields: Vec<ScoredField> = resolved
         .par_iter()
@@ -197,6 +205,7 @@ pub fn run(
         })
         .collect();
     let mut scorer = Scorer::new(fields, config.prior, records);
+    phase("keys");
 
     let (candidates, passes) = if scorer.fields.is_empty() || records < 2 {
         (Vec::new(), Vec::new())
@@ -212,6 +221,7 @@ pub fn run(
             window: config.window,
         })
     };
+    phase("blocking");
     let em_iterations = if config.estimate && !candidates.is_empty() {
         scorer.estimate(&candidates)
     } else {
@@ -230,8 +240,10 @@ pub fn run(
         })
         .collect();
     let matched_pairs = edges.len();
+    phase("scoring");
     let clustering = cluster::cluster(&scorer, edges, config.cohesion, config.max_cluster);
 
+    phase("clustering");
     let clusters: Vec<EntityCluster> = clustering
         .groups
         .par_iter()
@@ -277,6 +289,7 @@ pub fn run(
         })
         .collect();
 
+    phase("survivors and explanations");
     let fields = scorer
         .fields
         .iter()

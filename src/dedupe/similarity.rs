@@ -114,20 +114,24 @@ pub fn damerau_similarity(a: &str, b: &str) -> f64 {
 /// `2 |A ∩ B| / (|A| + |B|)`, where two words agree when equal or, for words of four letters or
 /// more, within Jaro-Winkler 0.92 (a typo inside one word of a company name or address).
 pub fn token_set(a: &str, b: &str) -> f64 {
-    let mut total = 0usize;
+    // No allocation: b's words are re-split per word of a (names have a handful), and a bit
+    // mask remembers which were used (words past the 64th never match).
+    let mut total = b.split(' ').filter(|w| !w.is_empty()).count();
     let mut common = 0usize;
-    let mut b_used = [false; STACK];
-    let b_words: Vec<&str> = b.split(' ').filter(|w| !w.is_empty()).collect();
-    total += b_words.len();
+    let mut b_used: u64 = 0;
     for w in a.split(' ').filter(|w| !w.is_empty()) {
         total += 1;
-        let found = b_words.iter().enumerate().position(|(j, v)| {
-            j < STACK
-                && !b_used[j]
-                && (*v == w || (w.len() >= 4 && v.len() >= 4 && jaro_winkler(w, v) >= 0.92))
-        });
+        let found = b
+            .split(' ')
+            .filter(|w| !w.is_empty())
+            .enumerate()
+            .position(|(j, v)| {
+                j < 64
+                    && b_used & (1 << j) == 0
+                    && (v == w || (w.len() >= 4 && v.len() >= 4 && jaro_winkler(w, v) >= 0.92))
+            });
         if let Some(j) = found {
-            b_used[j] = true;
+            b_used |= 1 << j;
             common += 1;
         }
     }

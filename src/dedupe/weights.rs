@@ -108,7 +108,10 @@ impl ScoredField<'_> {
             return Some(0);
         }
         let (lo, hi) = if ka < kb { (ka, kb) } else { (kb, ka) };
-        if let Some(l) = self.memo.get(lo, hi) {
+        // Only fields whose values repeat gain from the memo; for e-mails and phones (one per
+        // person) a lookup would be a cache miss every time.
+        let memo = self.keys.keys.len() * 4 < self.keys.record_key.len();
+        if memo && let Some(l) = self.memo.get(lo, hi) {
             return Some(l);
         }
         let l = level(
@@ -116,7 +119,9 @@ impl ScoredField<'_> {
             &self.keys.keys[lo as usize],
             &self.keys.keys[hi as usize],
         );
-        self.memo.put(lo, hi, l);
+        if memo {
+            self.memo.put(lo, hi, l);
+        }
         Some(l)
     }
 
@@ -164,6 +169,13 @@ pub struct Scorer<'a> {
     last_identity: usize,
     /// Sum of the fields' largest weights: the most a pair can still gain.
     max_total: f64,
+}
+
+/// A birth date or id number that overrides a disagreeing name: the same value, or a date with
+/// day and month swapped. One slip in a date or id is too weak (relatives are born close
+/// together, ids are sequential).
+fn strong(f: &ScoredField, level: u8) -> bool {
+    level == 0 || (f.keys.compare == Comparison::Date && level == 1)
 }
 
 pub fn probability(bits: f64) -> f64 {
@@ -260,7 +272,7 @@ impl<'a> Scorer<'a> {
             if f.rule.identity {
                 let last_level = l as usize + 1 == f.m.len();
                 match f.keys.compare {
-                    Comparison::Date | Comparison::Id => strong_agrees |= !last_level,
+                    Comparison::Date | Comparison::Id => strong_agrees |= strong(f, l),
                     _ => name_disagrees |= last_level,
                 }
             }
@@ -314,7 +326,7 @@ impl<'a> Scorer<'a> {
                 if f.rule.identity {
                     let last_level = l as usize + 1 == f.m.len();
                     match f.keys.compare {
-                        Comparison::Date | Comparison::Id => strong_agrees |= !last_level,
+                        Comparison::Date | Comparison::Id => strong_agrees |= strong(f, l),
                         _ => name_disagrees |= last_level,
                     }
                 }
