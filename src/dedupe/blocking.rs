@@ -49,6 +49,15 @@ fn key_hash(tag: u8, parts: &[&str]) -> u64 {
     h.finish()
 }
 
+/// The largest name block compared pair by pair. A bigger one is a crowd of namesakes (forty
+/// John Smiths): their duplicates share an e-mail, a phone or a company, which other passes
+/// block on, while comparing the crowd pair by pair would cost its size squared.
+const NAME_BLOCK: usize = 32;
+
+/// Name keys one record may emit: its own, one per formal name its given name stands for (the
+/// nickname table has at most a few per name), and the swapped one.
+const KEYS_PER_RECORD: usize = 8;
+
 /// Groups `(key, record)` entries into blocks and emits every pair of each block.
 fn pass(
     name: &str,
@@ -157,32 +166,35 @@ pub fn candidates(input: &BlockingInput) -> (Vec<u64>, Vec<PassStats>) {
             .into_par_iter()
             .with_min_len(1024)
             .flat_map_iter(|r| {
-                let mut out: Vec<(u64, u32)> = Vec::new();
+                // At most a handful of keys per record: kept on the stack, no allocation.
+                let mut out = [(0u64, 0u32); KEYS_PER_RECORD];
+                let mut n = 0;
+                let mut add = |key: u64| {
+                    if n < KEYS_PER_RECORD && !out[..n].iter().any(|e| e.0 == key) {
+                        out[n] = (key, r as u32);
+                        n += 1;
+                    }
+                };
                 if let (Some(f), Some(l)) = (first.key(r), last.key(r)) {
                     // Three letters keep blocks small on big tables; a typo there is rare, and
                     // the other passes (e-mail, phone, sorted names) catch it.
-                    let prefix = |s: &'static str| -> &'static str { &s[..s.len().min(3)] };
-                    let mut initials: Vec<&str> = vec![&f.text[..f.text.len().min(3)]];
+                    add(key_hash(3, &[&l.alt, &f.text[..f.text.len().min(3)]]));
                     for &g in f.groups.iter() {
-                        initials.push(prefix(nick.formal_name(g)));
-                    }
-                    initials.sort_unstable();
-                    initials.dedup();
-                    for i in initials {
-                        out.push((key_hash(3, &[&l.alt, i]), r as u32));
+                        let formal = nick.formal_name(g);
+                        add(key_hash(3, &[&l.alt, &formal[..formal.len().min(3)]]));
                     }
                     // Swapped names: both names as formal names, in sorted order, so that
                     // `Smith, John` meets `John Smith` (and `Stone, Tony` meets Anthony Stone).
                     let (x, y) = (&*f.canon, &*l.canon);
                     let pair = if x <= y { [x, y] } else { [y, x] };
-                    out.push((key_hash(9, &pair), r as u32));
+                    add(key_hash(9, &pair));
                 } else if let Some(l) = last.key(r) {
-                    out.push((key_hash(4, &[&l.alt]), r as u32));
+                    add(key_hash(4, &[&l.alt]));
                 }
-                out
+                out.into_iter().take(n)
             })
             .collect();
-        stats.push(pass("name", entries, max, &mut pairs));
+        stats.push(pass("name", entries, max.min(NAME_BLOCK), &mut pairs));
     } else if let Some(full) = input.of(Comparison::FullName).next() {
         let entries: Vec<(u64, u32)> = (0..input.records)
             .into_par_iter()
@@ -198,7 +210,7 @@ pub fn candidates(input: &BlockingInput) -> (Vec<u64>, Vec<PassStats>) {
                 out
             })
             .collect();
-        stats.push(pass("name", entries, max, &mut pairs));
+        stats.push(pass("name", entries, max.min(NAME_BLOCK), &mut pairs));
     }
 
     // Company domain: from a domain/website field, else from work e-mail addresses.
