@@ -289,7 +289,14 @@ fn write_text(o: &Output, _color: bool, out: &mut dyn Write) -> std::io::Result<
         .iter()
         .map(|f| format!("{} ({})", f.field, f.comparison))
         .collect();
-    writeln!(out, "  compared: {}", fields.join(", "))?;
+    if fields.is_empty() {
+        writeln!(
+            out,
+            "  compared: nothing: no name, e-mail, phone, company or address field was recognised; declare fields in [tables.NAME.dedupe] (see the README, Duplicates)"
+        )?;
+    } else {
+        writeln!(out, "  compared: {}", fields.join(", "))?;
+    }
     for cluster in r.clusters.iter().take(SHOWN) {
         writeln!(out)?;
         let survivor = cluster.members.iter().find(|m| m.is_survivor);

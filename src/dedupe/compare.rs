@@ -358,3 +358,42 @@ mod tests {
         );
     }
 }
+
+#[cfg(test)]
+mod proptests {
+    use proptest::prelude::*;
+
+    use super::*;
+    use crate::dedupe::keys::key_of;
+
+    proptest! {
+        /// Bad data never crashes: any two cells (accents, emoji, control characters, long
+        /// values) give a level of the kind, or no key at all.
+        #[test]
+        fn any_two_cells_compare_without_panicking(a in "\\PC{0,40}", b in "\\PC{0,40}") {
+            for &c in Comparison::ALL {
+                let (Some(ka), Some(kb)) = (key_of(c, &a), key_of(c, &b)) else {
+                    continue;
+                };
+                if ka.text != kb.text {
+                    let l = level(c, &ka, &kb) as usize;
+                    prop_assert!(l < c.levels().len());
+                }
+                let _ = cross_first(&ka, &kb);
+                let _ = cross_last(&ka, &kb);
+            }
+        }
+
+        /// Comparisons are symmetric: the order of the two records does not change the level.
+        #[test]
+        fn levels_are_symmetric(a in "[a-zA-Z .'-]{1,12}", b in "[a-zA-Z .'-]{1,12}") {
+            for &c in Comparison::ALL {
+                if let (Some(ka), Some(kb)) = (key_of(c, &a), key_of(c, &b))
+                    && ka.text != kb.text
+                {
+                    prop_assert_eq!(level(c, &ka, &kb), level(c, &kb, &ka), "{:?}", c);
+                }
+            }
+        }
+    }
+}
