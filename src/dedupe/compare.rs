@@ -4,6 +4,7 @@
 
 use crate::config::dedupe::Comparison;
 
+use super::aliases::FREEMAIL_DOMAINS;
 use super::keys::Key;
 use super::similarity::{jaro_winkler, osa_within, token_set};
 
@@ -159,9 +160,16 @@ pub fn level(compare: Comparison, a: &Key, b: &Key) -> u8 {
             }
         }
         C::Email => {
+            let free = |k: &Key| FREEMAIL_DOMAINS.contains(&*k.aux);
             if a.alt == b.alt {
-                1
-            } else if a.aux == b.aux && (a.canon == b.canon || jaro_winkler(&a.alt, &b.alt) >= 0.9)
+                // One local part at a personal and a work domain is one person's pattern; at two
+                // employers' domains it is two mailboxes of two employers (namesakes).
+                if free(a) || free(b) { 1 } else { 3 }
+            } else if a.aux == b.aux
+                && (a.canon == b.canon
+                    // `iris.clark48` / `iris.clark79` at Gmail: a name plus a number is what
+                    // everyone picks there, so only the nickname pattern counts.
+                    || (!free(a) && jaro_winkler(&a.alt, &b.alt) >= 0.9))
             {
                 2
             } else {
@@ -316,6 +324,19 @@ mod tests {
             "similar"
         );
         assert_eq!(lvl(C::Email, "ann@acme.com", "ann@gmail.com"), "same_local");
+        assert_eq!(
+            lvl(C::Email, "ann@acme.com", "ann@globex.com"),
+            "different",
+            "two employers"
+        );
+        assert_eq!(
+            lvl(C::Email, "iris.clark48@gmail.com", "iris.clark79@gmail.com"),
+            "different"
+        );
+        assert_eq!(
+            lvl(C::Email, "john.smith@acme.com", "jon.smith@acme.com"),
+            "similar"
+        );
         assert_eq!(lvl(C::Email, "ann@acme.com", "zed@acme.com"), "different");
         assert_eq!(lvl(C::Phone, "4155551234", "4155551243"), "typo");
         assert_eq!(lvl(C::Phone, "4155551234", "14155551234"), "typo");
