@@ -46,22 +46,38 @@ const SAMPLE_SIZE: usize = 5;
 
 pub fn run(dataset: &Dataset, rules: &[Rule], on_done: &(dyn Fn() + Sync)) -> EngineOutput {
     let cache = Cache::new(dataset);
-    let results: Vec<RuleResult> = rules
+    let run_rule = |rule: &Rule| {
+        let ctx = Ctx {
+            dataset,
+            table: &dataset.tables[rule.table],
+            table_index: rule.table,
+            rule,
+            cache: &cache,
+        };
+        let mut result = rule.check.run(&ctx);
+        // Within one rule, findings follow the record order.
+        result.findings.sort_by_key(|f| f.record);
+        on_done();
+        result
+    };
+    // Entity matching (DQ202) runs after the other rules, one table at a time (it is parallel
+    // inside). The memo's cells are OnceLocks filled by parallel code, and a rayon worker that
+    // waits inside one may pick up another task that needs that very cell: OnceLock is not
+    // re-entrant, so that task would wait forever. Entity matching reads many cells for a long
+    // time; once the other rules are done, nothing else competes for them.
+    let is_entity = |rule: &Rule| rule.spec.check == crate::config::CheckKind::Entity;
+    let mut results: Vec<Option<RuleResult>> = rules
         .par_iter()
-        .map(|rule| {
-            let ctx = Ctx {
-                dataset,
-                table: &dataset.tables[rule.table],
-                table_index: rule.table,
-                rule,
-                cache: &cache,
-            };
-            let mut result = rule.check.run(&ctx);
-            // Within one rule, findings follow the record order.
-            result.findings.sort_by_key(|f| f.record);
-            on_done();
-            result
-        })
+        .map(|rule| (!is_entity(rule)).then(|| run_rule(rule)))
+        .collect();
+    for (rule, slot) in rules.iter().zip(results.iter_mut()) {
+        if slot.is_none() {
+            *slot = Some(run_rule(rule));
+        }
+    }
+    let results: Vec<RuleResult> = results
+        .into_iter()
+        .map(|r| r.expect("every rule ran"))
         .collect();
 
     let mut outcomes = Vec::with_capacity(rules.len());

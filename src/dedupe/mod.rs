@@ -174,8 +174,11 @@ pub fn run(
         }
     };
     let resolved = resolve_fields(table, config);
+    // One field at a time (each build is parallel inside): two builds in parallel could wait on
+    // one memo cell from one worker (a phone and a mobile column both need the country column's
+    // values), and the memo's OnceLocks are not re-entrant.
     let fields: Vec<ScoredField> = resolved
-        .par_iter()
+        .iter()
         .map(|&(col, rule)| ScoredField {
             header: table.header(col).to_string(),
             keys: keys::build(table, t, cache, col, rule.compare),
@@ -244,6 +247,9 @@ pub fn run(
     let clustering = cluster::cluster(&scorer, edges, config.cohesion, config.max_cluster);
 
     phase("clustering");
+    // The survivor's date columns are read from the memo inside the parallel loop below: fill
+    // those cells first, for the same reason as the field keys above.
+    survivor::prepare(table, t, cache);
     let clusters: Vec<EntityCluster> = clustering
         .groups
         .par_iter()

@@ -54,6 +54,16 @@ fn date_of(table: &Table, t: usize, cache: &Cache, fields: &[&str], record: usiz
 const ACTIVITY: &[&str] = &["last_activity_at", "updated_at", "created_at"];
 const CREATED: &[&str] = &["created_at"];
 
+/// Fills the memo cells [`choose`] reads, before clusters are chosen in parallel.
+pub fn prepare(table: &Table, t: usize, cache: &Cache) {
+    for field in ACTIVITY {
+        if let Some(col) = table.resolve_field(field) {
+            cache.distinct(table, t, col);
+            cache.dates(table, t, col);
+        }
+    }
+}
+
 pub fn choose(
     table: &Table,
     t: usize,
