@@ -47,6 +47,9 @@ use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+#[path = "generate/dedupe.rs"]
+mod dedupe;
+
 // ------------------------------------------------------------------------------------------
 // Dates (days since 1970-01-01, proleptic Gregorian) and timestamps (seconds since epoch)
 // ------------------------------------------------------------------------------------------
@@ -2847,6 +2850,7 @@ fn write_config(ctx: &Ctx, dir: &Path, tables: &[&str]) -> io::Result<()> {
 
 fn usage_text() -> &'static str {
     "usage: generate --rows N --seed S --out DIR [--tables contacts,companies,...] [--manifest FILE]\n\
+     \x20      generate --dedupe-truth --rows N --seed S --out DIR   (labelled contacts, see generate/dedupe.rs)\n\
      tables: contacts, companies, leads, deals, tickets, surveys, spend, subscriptions, usage,\n\
      releases, incidents (default: all)"
 }
@@ -2857,6 +2861,7 @@ fn main() -> ExitCode {
     let mut out: Option<PathBuf> = None;
     let mut manifest_path: Option<PathBuf> = None;
     let mut tables: Vec<String> = ALL_TABLES.iter().map(|s| s.to_string()).collect();
+    let mut dedupe_truth = false;
     let args: Vec<String> = std::env::args().skip(1).collect();
     let mut i = 0;
     while i < args.len() {
@@ -2867,6 +2872,11 @@ fn main() -> ExitCode {
         if key == "-h" || key == "--help" {
             println!("{}", usage_text());
             return ExitCode::SUCCESS;
+        }
+        if key == "--dedupe-truth" {
+            dedupe_truth = true;
+            i += 1;
+            continue;
         }
         let value = match inline {
             Some(v) => v,
@@ -2928,6 +2938,15 @@ fn main() -> ExitCode {
     if let Err(e) = fs::create_dir_all(&out) {
         eprintln!("cannot create {}: {e}", out.display());
         return ExitCode::FAILURE;
+    }
+    if dedupe_truth {
+        return match dedupe::write(&out, rows, seed) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => {
+                eprintln!("writing contacts.csv: {e}");
+                ExitCode::FAILURE
+            }
+        };
     }
     let ctx = Ctx::new(rows, seed);
     let selected: Vec<&str> = ALL_TABLES

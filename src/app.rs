@@ -94,6 +94,7 @@ fn single_file_workspace(path: &Path) -> WorkspaceConfig {
             delimiter: None,
             excel_serial_dates: false,
             columns: Vec::new(),
+            dedupe: None,
         }],
         rule_packs: Vec::new(),
         default_rules: true,
@@ -290,8 +291,8 @@ pub fn run_audit(plan: &AuditPlan) -> Result<AuditReport> {
     let checks_ms = checks_start.elapsed().as_millis() as u64;
 
     let kpi_start = Instant::now();
-    // Fuzzy clusters from the dedupe stage plug in here: `.with_fuzzy(clusters)`.
-    let clusters = kpi::Clusters::from_exact(&dataset, &output.outcomes);
+    // Exact groups (DQ201) and fuzzy clusters (DQ202): the duplicate bounds span both answers.
+    let clusters = kpi::Clusters::from_outcomes(&dataset, &output.outcomes);
     let kpis = kpi::compute(
         &dataset,
         &cache,

@@ -20,6 +20,8 @@ pub struct Cli {
 pub enum Command {
     /// Audit a workspace folder, a crmaudit.toml, or one CSV file.
     Audit(AuditArgs),
+    /// Fuzzy duplicates of one table: clusters, survivors, explanations; --truth scores them.
+    Dedupe(DedupeArgs),
     /// The rule catalogue.
     Rules {
         #[command(subcommand)]
@@ -122,4 +124,35 @@ pub struct AuditArgs {
     /// Colour in the terminal summary: auto = only on a terminal; never with NO_COLOR set.
     #[arg(long, value_enum, default_value_t = Color::Auto)]
     pub color: Color,
+}
+
+#[derive(Debug, Args)]
+pub struct DedupeArgs {
+    /// The CSV file (kind, preset and fields recognised as `audit FILE` does).
+    pub file: PathBuf,
+    /// Take the table's settings (mapping, [tables.NAME.dedupe]) from this workspace config.
+    #[arg(long)]
+    pub config: Option<PathBuf>,
+    /// With --config: the table to match (default: the one whose path is FILE).
+    #[arg(long, value_name = "NAME")]
+    pub table: Option<String>,
+    /// A ground-truth entity column: print pairwise precision, recall, F1 and blocking recall.
+    #[arg(long, value_name = "COLUMN")]
+    pub truth: Option<String>,
+    /// Explain two records field by field, whether they matched or not (record ids, or #LINE;
+    /// repeatable).
+    #[arg(long, value_name = "ID,ID")]
+    pub pair: Vec<String>,
+    /// What goes to stdout.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+    /// Also write duplicates.csv and dedupe.json in DIR.
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// Phone region for numbers written without + (ISO code, e.g. US).
+    #[arg(long, value_name = "CODE")]
+    pub default_region: Option<String>,
+    /// Worker threads (default: all cores).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+    pub threads: Option<u16>,
 }

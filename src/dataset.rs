@@ -5,6 +5,7 @@ use std::sync::Arc;
 
 use foldhash::{HashMap, HashMapExt};
 
+use crate::config::dedupe::{self, DedupeConfig};
 use crate::config::preset::{Presets, header_key};
 use crate::config::{Preset, TableConfig, WorkspaceConfig};
 use crate::error::Result;
@@ -32,6 +33,9 @@ pub struct Table {
     /// "configured", "detected" or "default": the report says which.
     pub number_locale_source: &'static str,
     pub excel_serial_dates: bool,
+    /// Entity matching settings: the table's `[dedupe]` section over its kind's defaults, or the
+    /// defaults of contacts, leads and companies; none for other kinds.
+    pub dedupe: Option<DedupeConfig>,
 }
 
 impl Table {
@@ -226,7 +230,7 @@ pub fn bind(raw: RawTable, cfg: &TableConfig, ws: &WorkspaceConfig) -> Result<Ta
         }
     };
 
-    Ok(Table {
+    let mut table = Table {
         name: Arc::from(cfg.name.as_str()),
         kind,
         preset: preset.map(|p| p.name.clone()),
@@ -240,5 +244,56 @@ pub fn bind(raw: RawTable, cfg: &TableConfig, ws: &WorkspaceConfig) -> Result<Ta
         number_locale,
         number_locale_source,
         excel_serial_dates: cfg.excel_serial_dates,
-    })
+        dedupe: None,
+    };
+    table.dedupe = dedupe_settings(&table, cfg, ws)?;
+    Ok(table)
+}
+
+/// The table's matching settings, with every field they name checked against its headers: a
+/// misspelt field would otherwise silently compare nothing.
+fn dedupe_settings(
+    table: &Table,
+    cfg: &TableConfig,
+    ws: &WorkspaceConfig,
+) -> Result<Option<DedupeConfig>> {
+    let config = match (&cfg.dedupe, &ws.source) {
+        (Some(section), Some(source)) => {
+            dedupe::resolve(source, section, Some(dedupe::defaults_any(table.kind)))?
+        }
+        _ => match dedupe::default_for(table.kind) {
+            Some(defaults) => defaults.clone(),
+            None => return Ok(None),
+        },
+    };
+    let headers = || {
+        let names: Vec<&str> = table
+            .raw
+            .columns
+            .iter()
+            .map(|c| c.header.as_str())
+            .collect();
+        Some(format!("its headers are: {}", names.join(", ")))
+    };
+    let explicit = config
+        .fields
+        .iter()
+        .filter(|_| config.explicit_fields)
+        .map(|f| &f.field);
+    for field in explicit.chain(config.block_on.iter().flatten()) {
+        if table.resolve_field(&field.value).is_none() {
+            return Err(ws.error_at(
+                field.span.clone(),
+                format!(
+                    "table `{}`: dedupe field `{}` is not in {}",
+                    cfg.name,
+                    field.value,
+                    table.raw.path.display()
+                ),
+                "no such field or header",
+                headers(),
+            ));
+        }
+    }
+    Ok(Some(config))
 }

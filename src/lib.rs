@@ -21,6 +21,7 @@ pub mod checks;
 pub mod cli;
 pub mod config;
 pub mod dataset;
+pub mod dedupe;
 pub mod error;
 pub mod findings;
 pub mod init;

@@ -26,6 +26,7 @@ fn main() -> ExitCode {
             crmaudit::app::audit(&args).map(|passed| if passed { 0 } else { 1 })
         }
         Command::Kpi(args) => crmaudit::app::kpi(&args).map(|passed| if passed { 0 } else { 1 }),
+        Command::Dedupe(args) => crmaudit::dedupe::command::dedupe(&args).map(|_| 0),
         Command::Rules { command } => {
             let mut stdout = std::io::stdout().lock();
             match command {

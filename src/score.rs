@@ -52,7 +52,7 @@ pub(crate) fn dimension(check: CheckKind) -> Dimension {
         | K::Range
         | K::Encoding
         | K::ControlCharacter => Dimension::Validity,
-        K::Unique => Dimension::Uniqueness,
+        K::Unique | K::Entity => Dimension::Uniqueness,
         K::Stale => Dimension::Timeliness,
         K::Consistency | K::Whitespace | K::Compare | K::Reference => Dimension::Consistency,
         K::Required
@@ -142,8 +142,13 @@ pub fn score_weighted(
                         let mut violating: HashSet<usize> = HashSet::new();
                         let mut checked = 0;
                         let mut any = false;
+                        // Record-level entity matching (DQ202) counts on every field it compared.
                         for o in outcomes.iter().filter(|o| {
-                            o.table == name && o.field == header && dimension(o.check) == dim
+                            o.table == name
+                                && dimension(o.check) == dim
+                                && (o.field == header
+                                    || (o.check == CheckKind::Entity
+                                        && o.columns.iter().any(|c| c == header)))
                         }) {
                             any = true;
                             checked = checked.max(o.checked);

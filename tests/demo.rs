@@ -10,8 +10,11 @@
 //! both sections list, which is still exact. `nothing_else_is_reported` then checks that no
 //! rule/field outside this list has findings.
 //!
-//! Out of scope (future features, no rule code yet): section 2 (fuzzy duplicates: nicknames,
-//! different e-mails; only their phone styles, part of section 6, are checked here) and KPIs.
+//! Sections 1 and 2 together feed DQ202 (probable duplicates, record-level): the 6 exact and the
+//! 3 fuzzy duplicates are its 9 surplus records, each in a cluster of two with its original as
+//! survivor, and nothing else in contacts, leads or companies is a probable duplicate.
+//!
+//! Out of scope (future feature, no rule code yet): KPIs.
 
 mod common;
 
@@ -53,6 +56,25 @@ const SEEDED: &[Seeded] = &[
             "100001851",
             "100003480",
             "100004671",
+        ],
+    },
+    // 1 and 2. Exact and fuzzy duplicate contacts, matched record by record (DQ202 is
+    // record-level: its worklist rows have no field).
+    Seeded {
+        section: "1+2 probable duplicates",
+        code: "DQ202",
+        table: "contacts",
+        field: "",
+        ids: &[
+            "100000416",
+            "100000982",
+            "100001229",
+            "100001851",
+            "100003480",
+            "100004671",
+            "100000440",
+            "100002729",
+            "100004762",
         ],
     },
     // 3. Invalid e-mail addresses.
@@ -496,9 +518,9 @@ fn two_runs_give_identical_output() {
 }
 
 #[test]
-fn exact_duplicates_point_at_their_original() {
-    // Section 1: duplicate -> original.
-    let pairs = [
+fn duplicates_point_at_their_original() {
+    // Section 1: duplicate -> original, found exactly (DQ201) and record by record (DQ202).
+    let exact = [
         ("100000416", "100000362"),
         ("100000982", "100000034"),
         ("100001229", "100000489"),
@@ -506,13 +528,44 @@ fn exact_duplicates_point_at_their_original() {
         ("100003480", "100003361"),
         ("100004671", "100000376"),
     ];
+    // Section 2: the fuzzy duplicates (nickname, e-mail built from it, phone in another style).
+    let fuzzy = [
+        ("100000440", "100000322"),
+        ("100002729", "100000573"),
+        ("100004762", "100003783"),
+    ];
     let run = demo();
     let worklist = run.worklist();
-    for (dup, original) in pairs {
+    for (dup, original) in exact {
         let r = row(&worklist, "DQ201", "contacts", "Email", dup);
         assert_eq!(r["suggestion"], format!("merge into record {original}"));
     }
-    // duplicates.csv: six groups of two, the original kept as survivor.
+    let mut pairs: Vec<(&str, &str)> = exact.iter().chain(&fuzzy).copied().collect();
+    pairs.sort();
+    for &(dup, original) in &pairs {
+        let r = row(&worklist, "DQ202", "contacts", "", dup);
+        assert_eq!(r["suggestion"], format!("merge into record {original}"));
+        assert!(
+            r["message"].contains(&format!("probable duplicate of record {original}")),
+            "{}",
+            r["message"]
+        );
+        assert!(!r["cluster_id"].is_empty(), "{dup} has its cluster id");
+    }
+    // Bob Smith / Robert Smith, explained field by field: the nickname and the phone read as
+    // E.164 are what make them one person.
+    let bob = row(&worklist, "DQ202", "contacts", "", "100002729");
+    assert!(
+        bob["message"].contains("First Name alias"),
+        "{}",
+        bob["message"]
+    );
+    assert!(
+        bob["message"].contains("Phone Number exact"),
+        "{}",
+        bob["message"]
+    );
+    // duplicates.csv: nine clusters of two, the original (created first) kept as survivor.
     let members = run.csv("duplicates.csv");
     let mut clusters: BTreeMap<&str, Vec<(&str, &str)>> = BTreeMap::new();
     for m in &members {
@@ -534,16 +587,37 @@ fn exact_duplicates_point_at_their_original() {
     got.sort();
     assert_eq!(got, pairs);
     let report = run.report();
-    let dup = report["duplicates"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|d| d["table"] == "contacts" && d["field"] == "Email")
-        .expect("contacts Email duplicates")
-        .clone();
-    assert_eq!(dup["clusters"], 6);
-    assert_eq!(dup["records_in_clusters"], 12);
-    assert_eq!(dup["surplus_records"], 6);
+    let summary = |field: &str| {
+        report["duplicates"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|d| d["table"] == "contacts" && d["field"] == field)
+            .unwrap_or_else(|| panic!("contacts {field} duplicates"))
+            .clone()
+    };
+    let exact = summary("Email");
+    assert_eq!(exact["method"], "exact");
+    assert_eq!(exact["clusters"], 6);
+    assert_eq!(exact["records_in_clusters"], 12);
+    assert_eq!(exact["surplus_records"], 6);
+    let fuzzy = summary("record");
+    assert_eq!(fuzzy["method"], "fuzzy");
+    assert_eq!(fuzzy["clusters"], 9);
+    assert_eq!(fuzzy["records_in_clusters"], 18);
+    assert_eq!(fuzzy["surplus_records"], 9);
+    assert_eq!(fuzzy["matching"]["sample"].as_array().unwrap().len(), 5);
+    // Leads and companies have no probable duplicates.
+    for table in ["leads", "companies"] {
+        let d = report["duplicates"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|d| d["table"] == table && d["method"] == "fuzzy")
+            .unwrap_or_else(|| panic!("{table} fuzzy duplicates"))
+            .clone();
+        assert_eq!(d["clusters"], 0, "{table}");
+    }
 }
 
 #[test]

@@ -169,6 +169,7 @@ Emails a, a, b, b, b, c: 2 duplicate groups, 5 records involved, 3 surplus recor
                 records_in_groups: involved,
                 surplus_records: findings.len(),
                 members,
+                entities: None,
             }),
             detail: (groups > 0).then(|| {
                 format!(

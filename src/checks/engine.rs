@@ -33,6 +33,9 @@ pub struct RuleOutcome {
     pub detail: Option<String>,
     pub message: Option<String>,
     pub duplicates: Option<super::DuplicateCounts>,
+    /// Headers of every column the rule read (a record-level rule such as DQ202 weighs on the
+    /// uniqueness of each field it compared).
+    pub columns: Vec<String>,
     /// Violating record indices, for scoring.
     pub records: Vec<usize>,
 }
@@ -55,29 +58,47 @@ pub fn run(
     let needs: Vec<(usize, usize, Memo)> =
         rules.iter().flat_map(|rule| memos(dataset, rule)).collect();
     cache.warm(dataset, &needs);
-    let results: Vec<RuleResult> = rules
+    let run_rule = |rule: &Rule| {
+        let ctx = Ctx {
+            dataset,
+            table: &dataset.tables[rule.table],
+            table_index: rule.table,
+            rule,
+            cache,
+        };
+        let mut result = rule.check.run(&ctx);
+        // Within one rule, findings follow the record order.
+        result.findings.sort_by_key(|f| f.record);
+        on_done();
+        result
+    };
+    // Entity matching (DQ202) runs after the other rules, one table at a time: it is parallel
+    // inside and reads many memos for a long time, so it gets the machine to itself.
+    let is_entity = |rule: &Rule| rule.spec.check == crate::config::CheckKind::Entity;
+    let mut results: Vec<Option<RuleResult>> = rules
         .par_iter()
-        .map(|rule| {
-            let ctx = Ctx {
-                dataset,
-                table: &dataset.tables[rule.table],
-                table_index: rule.table,
-                rule,
-                cache,
-            };
-            let mut result = rule.check.run(&ctx);
-            // Within one rule, findings follow the record order.
-            result.findings.sort_by_key(|f| f.record);
-            on_done();
-            result
-        })
+        .map(|rule| (!is_entity(rule)).then(|| run_rule(rule)))
+        .collect();
+    for (rule, slot) in rules.iter().zip(results.iter_mut()) {
+        if slot.is_none() {
+            *slot = Some(run_rule(rule));
+        }
+    }
+    let results: Vec<RuleResult> = results
+        .into_iter()
+        .map(|r| r.expect("every rule ran"))
         .collect();
 
     let mut outcomes = Vec::with_capacity(rules.len());
     let mut findings = Vec::new();
     for (rule, result) in rules.iter().zip(results) {
         let table = &dataset.tables[rule.table];
-        let column = rule.columns.first().copied();
+        // Entity matching reads several fields but reports on records.
+        let column = rule
+            .columns
+            .first()
+            .copied()
+            .filter(|_| rule.spec.check != crate::config::CheckKind::Entity);
         let share = if result.checked == 0 {
             0.0
         } else {
@@ -105,6 +126,11 @@ pub fn run(
             sample: result.findings.iter().take(SAMPLE_SIZE).cloned().collect(),
             detail: result.detail,
             duplicates: result.duplicates,
+            columns: rule
+                .columns
+                .iter()
+                .map(|&c| table.header(c).to_string())
+                .collect(),
             message: rule.spec.message.clone(),
             records: result.findings.iter().map(|f| f.record).collect(),
         });

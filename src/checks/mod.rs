@@ -30,6 +30,7 @@ mod dq101_missing_required;
 mod dq102_empty_column;
 mod dq103_empty_table;
 mod dq201_duplicate_value;
+mod dq202_probable_duplicate;
 mod dq301_stale_record;
 pub(crate) mod dq401_field_order;
 mod dq402_orphan_reference;
@@ -67,7 +68,21 @@ pub struct DuplicateCounts {
     pub surplus_records: usize,
     /// The groups themselves as record indices, the first record (the suggested survivor) first.
     pub members: Vec<Vec<usize>>,
+    /// Entity matching (DQ202): the clusters with survivors and explanations.
+    pub entities: Option<Entities>,
 }
+
+/// The result of entity matching, shared by the outcome and the report without copying.
+#[derive(Debug, Clone)]
+pub struct Entities(pub std::sync::Arc<crate::dedupe::DedupeResult>);
+
+impl PartialEq for Entities {
+    fn eq(&self, other: &Self) -> bool {
+        std::sync::Arc::ptr_eq(&self.0, &other.0)
+    }
+}
+
+impl Eq for Entities {}
 
 impl RuleResult {
     pub fn from_findings(findings: Vec<Finding>, checked: usize) -> Self {

@@ -88,6 +88,19 @@ pub fn bind(
                 }
             };
             match spec.check {
+                // Entity matching reads the fields its table's dedupe settings name; a table
+                // with matching switched off (or no settings for its kind) has no such rule.
+                CheckKind::Entity => {
+                    if let Some(config) = table.dedupe.as_ref().filter(|c| c.enabled) {
+                        let columns: Vec<usize> = crate::dedupe::resolve_fields(table, config)
+                            .into_iter()
+                            .map(|(col, _)| col)
+                            .collect();
+                        if !columns.is_empty() {
+                            push(columns, None);
+                        }
+                    }
+                }
                 kind if kind.is_table_level() => push(Vec::new(), None),
                 CheckKind::Compare => {
                     let (left, right) =

@@ -9,7 +9,7 @@ use super::{
     dq009_invalid_number, dq010_surrounding_whitespace, dq011_invalid_encoding, dq012_ragged_row,
     dq013_broken_quote, dq014_control_character, dq015_header_name, dq020_inconsistent_format,
     dq101_missing_required, dq102_empty_column, dq103_empty_table, dq201_duplicate_value,
-    dq301_stale_record, dq401_field_order, dq402_orphan_reference,
+    dq202_probable_duplicate, dq301_stale_record, dq401_field_order, dq402_orphan_reference,
 };
 
 pub const ALL: &[&dyn Check] = &[
@@ -33,6 +33,7 @@ pub const ALL: &[&dyn Check] = &[
     &dq102_empty_column::EmptyColumn,
     &dq103_empty_table::EmptyTable,
     &dq201_duplicate_value::DuplicateValue,
+    &dq202_probable_duplicate::ProbableDuplicate,
     &dq301_stale_record::StaleRecord,
     &dq401_field_order::FieldOrder,
     &dq402_orphan_reference::OrphanReference,
@@ -97,6 +98,7 @@ mod tests {
             CheckKind::ControlCharacter,
             CheckKind::HeaderName,
             CheckKind::EmptyTable,
+            CheckKind::Entity,
         ];
         for kind in kinds {
             assert_eq!(

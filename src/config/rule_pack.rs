@@ -87,6 +87,8 @@ pub enum CheckKind {
     ControlCharacter,
     HeaderName,
     EmptyTable,
+    /// Record-level entity matching (fuzzy duplicates), configured per table.
+    Entity,
 }
 
 impl CheckKind {
@@ -115,6 +117,7 @@ impl CheckKind {
             CheckKind::ControlCharacter => "control-character",
             CheckKind::HeaderName => "header-name",
             CheckKind::EmptyTable => "empty-table",
+            CheckKind::Entity => "entity",
         }
     }
 
@@ -581,7 +584,7 @@ fn validate_rule(
         }
         _ => {}
     }
-    let table_level = check.is_table_level();
+    let table_level = check.is_table_level() || check == K::Entity;
     if fields.is_empty() && !table_level {
         return Err(missing("`field = \"NAME\"` (or `fields = [..]`)"));
     }

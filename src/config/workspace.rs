@@ -70,6 +70,8 @@ struct TableSection {
     excel_serial_dates: Option<bool>,
     #[serde(default)]
     columns: BTreeMap<String, Spanned<String>>,
+    /// Entity matching (fuzzy duplicates) for this table.
+    dedupe: Option<super::dedupe::DedupeSection>,
 }
 
 /// Tuning of a rule from the workspace file (`[rules.CODE]`). Whether CODE is a rule of the run,
@@ -174,6 +176,9 @@ pub struct TableConfig {
     pub excel_serial_dates: bool,
     /// header -> canonical field, as written by the user.
     pub columns: Vec<(Placed<String>, Placed<String>)>,
+    /// `[tables.NAME.dedupe]` as written; resolved against the kind's defaults once the kind is
+    /// known (dataset::bind).
+    pub dedupe: Option<super::dedupe::DedupeSection>,
 }
 
 /// The whole workspace, validated; `source` keeps the file for diagnostics raised later (a
@@ -284,6 +289,7 @@ impl WorkspaceConfig {
                 encoding: section.encoding.map(Into::into).unwrap_or_default(),
                 delimiter,
                 excel_serial_dates: section.excel_serial_dates.unwrap_or(false),
+                dedupe: section.dedupe,
                 columns: section
                     .columns
                     .into_iter()

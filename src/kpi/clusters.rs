@@ -25,24 +25,21 @@ impl Clusters {
     /// The exact duplicate groups the engine found (every DQ201 outcome, ids included: the same
     /// id twice is the same record exported twice, and counts once in a KPI).
     pub fn from_exact(dataset: &Dataset, outcomes: &[RuleOutcome]) -> Clusters {
-        let mut exact: Vec<TableClusters> = Vec::new();
-        for o in outcomes {
-            let (Some(counts), CheckKind::Unique) = (&o.duplicates, o.check) else {
-                continue;
-            };
-            let Some(table) = dataset.table_by_name(&o.table) else {
-                continue;
-            };
-            match exact.iter_mut().find(|c| c.table == table) {
-                Some(c) => c.groups.extend(counts.members.iter().cloned()),
-                None => exact.push(TableClusters {
-                    table,
-                    groups: counts.members.clone(),
-                }),
-            }
+        Clusters {
+            exact: groups_of(dataset, outcomes, CheckKind::Unique),
+            fuzzy: None,
         }
-        exact.sort_by_key(|c| c.table);
-        Clusters { exact, fuzzy: None }
+    }
+
+    /// The exact groups of DQ201 and, where entity matching (DQ202) ran, its fuzzy clusters.
+    pub fn from_outcomes(dataset: &Dataset, outcomes: &[RuleOutcome]) -> Clusters {
+        let exact = Clusters::from_exact(dataset, outcomes);
+        let matched = outcomes.iter().any(|o| o.check == CheckKind::Entity);
+        if matched {
+            exact.with_fuzzy(groups_of(dataset, outcomes, CheckKind::Entity))
+        } else {
+            exact
+        }
     }
 
     /// Adds the fuzzy clusters of the dedupe stage (entity matching).
@@ -50,6 +47,28 @@ impl Clusters {
         self.fuzzy = Some(fuzzy);
         self
     }
+}
+
+/// The duplicate groups the rules of one check kind found, per table.
+fn groups_of(dataset: &Dataset, outcomes: &[RuleOutcome], check: CheckKind) -> Vec<TableClusters> {
+    let mut clusters: Vec<TableClusters> = Vec::new();
+    for o in outcomes.iter().filter(|o| o.check == check) {
+        let Some(counts) = &o.duplicates else {
+            continue;
+        };
+        let Some(table) = dataset.table_by_name(&o.table) else {
+            continue;
+        };
+        match clusters.iter_mut().find(|c| c.table == table) {
+            Some(c) => c.groups.extend(counts.members.iter().cloned()),
+            None => clusters.push(TableClusters {
+                table,
+                groups: counts.members.clone(),
+            }),
+        }
+    }
+    clusters.sort_by_key(|c| c.table);
+    clusters
 }
 
 /// Per record, the record that stands for its cluster (itself when in none). Overlapping groups

@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 use crate::checks::engine::{EngineOutput, RuleOutcome};
 use crate::config::CheckKind;
 use crate::dataset::Dataset;
+use crate::dedupe::DedupeResult;
 use crate::findings::Outcome;
 use crate::normalize::date::DateOrder;
 use crate::normalize::number::NumberLocale;
@@ -170,7 +171,27 @@ fn duplicates(
 ) -> (Vec<DuplicateSummary>, Vec<Cluster>) {
     let mut summaries = Vec::new();
     let mut clusters = Vec::new();
+    // Where entity matching ran, its clusters are the duplicates of the table; DQ201's exact
+    // counts are still reported beside them.
+    let matched_tables: Vec<&str> = outcomes
+        .iter()
+        .filter(|o| entities(o).is_some())
+        .map(|o| o.table.as_str())
+        .collect();
     for o in outcomes {
+        if let Some(result) = entities(o) {
+            summaries.push(DuplicateSummary {
+                table: o.table.clone(),
+                field: "record".into(),
+                method: "fuzzy".into(),
+                clusters: result.clusters.len(),
+                records_in_clusters: result.records_in_clusters(),
+                surplus_records: result.surplus_records(),
+                matching: Some(matching_summary(result)),
+            });
+            clusters.extend(entity_clusters(result));
+            continue;
+        }
         let Some(counts) = &o.duplicates else {
             continue;
         };
@@ -184,7 +205,11 @@ fn duplicates(
             clusters: counts.groups,
             records_in_clusters: counts.records_in_groups,
             surplus_records: counts.surplus_records,
+            matching: None,
         });
+        if matched_tables.contains(&o.table.as_str()) {
+            continue;
+        }
         let Some(table) = dataset.table_by_name(&o.table).map(|t| &dataset.tables[t]) else {
             continue;
         };
@@ -201,12 +226,81 @@ fn duplicates(
                         record_id: table.record_id(record),
                         row: table.line(record),
                         is_survivor: i == 0,
+                        score: None,
+                        reasons: None,
                     })
                     .collect(),
             });
         }
     }
     (summaries, clusters)
+}
+
+fn entities(o: &RuleOutcome) -> Option<&DedupeResult> {
+    o.duplicates
+        .as_ref()
+        .and_then(|d| d.entities.as_ref())
+        .map(|e| &*e.0)
+}
+
+/// How many clusters the JSON report details; the rest are in duplicates.csv.
+const SAMPLE_CLUSTERS: usize = 5;
+
+fn matching_summary(result: &DedupeResult) -> serde_json::Value {
+    serde_json::json!({
+        "threshold": result.threshold,
+        "prior": result.prior,
+        "estimated": result.estimated,
+        "candidate_pairs": result.candidate_pairs,
+        "matched_pairs": result.matched_pairs,
+        "refused_merges": result.refused_merges,
+        "fields": result.fields,
+        "blocking": result.blocking,
+        "sample": result.clusters.iter().take(SAMPLE_CLUSTERS).collect::<Vec<_>>(),
+    })
+}
+
+/// Fuzzy clusters as `duplicates.csv` rows: each member's probability against the survivor and
+/// why; the survivor's row says why it survives and what the others would add to it.
+pub fn entity_clusters(result: &DedupeResult) -> Vec<Cluster> {
+    result
+        .clusters
+        .iter()
+        .map(|c| {
+            let merge = if c.merge.is_empty() {
+                String::new()
+            } else {
+                format!(
+                    "; merge: {}",
+                    c.merge
+                        .iter()
+                        .map(|m| format!("{} `{}` from {}", m.field, m.value, m.from_record_id))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )
+            };
+            Cluster {
+                table: result.table.clone(),
+                cluster_id: c.cluster_id.clone(),
+                score: c.score,
+                reasons: format!("survivor: {}{merge}", c.survivor_reason),
+                members: c
+                    .members
+                    .iter()
+                    .map(|m| ClusterMember {
+                        record_id: m.record_id.clone(),
+                        row: m.row,
+                        is_survivor: m.is_survivor,
+                        score: Some(m.probability),
+                        reasons: Some(match &m.explanation {
+                            Some(e) => crate::dedupe::explain::to_text(e),
+                            None => format!("survivor: {}{merge}", c.survivor_reason),
+                        }),
+                    })
+                    .collect(),
+            }
+        })
+        .collect()
 }
 
 fn evaluate_gate(rules: &[RuleReport], overall: f64, settings: GateSettings) -> Gate {

@@ -103,7 +103,7 @@ pub struct DuplicateSummary {
     pub table: String,
     /// The field whose normalised value the records share, or "record" for entity matching.
     pub field: String,
-    /// "exact": same normalised value.
+    /// "exact": same normalised value; "fuzzy": record-level entity matching (DQ202).
     pub method: String,
     /// Groups of two or more records.
     pub clusters: usize,
@@ -111,6 +111,11 @@ pub struct DuplicateSummary {
     pub records_in_clusters: usize,
     /// Records that would go if every cluster were merged into its survivor.
     pub surplus_records: usize,
+    /// Fuzzy matching only: threshold, weights per field and level, blocking passes, pairs
+    /// compared and matched, and the first clusters with field-by-field explanations and merge
+    /// proposals (the full list is duplicates.csv, or `crmaudit dedupe --format json`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub matching: Option<serde_json::Value>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -118,6 +123,12 @@ pub struct ClusterMember {
     pub record_id: String,
     pub row: u64,
     pub is_survivor: bool,
+    /// This member's own score and reasons (fuzzy clusters: its match with the survivor);
+    /// none where the cluster's apply to every member.
+    #[serde(default)]
+    pub score: Option<f64>,
+    #[serde(default)]
+    pub reasons: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]

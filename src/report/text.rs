@@ -169,7 +169,13 @@ pub fn write(
     }
     writeln!(out)?;
     for dup in &report.duplicates {
-        if dup.clusters > 0 {
+        if dup.clusters > 0 && dup.method == "fuzzy" {
+            let text = format!(
+                "Probable duplicates in {} (fuzzy, record-level): {} cluster(s), {} records involved, {} surplus",
+                dup.table, dup.clusters, dup.records_in_clusters, dup.surplus_records
+            );
+            write_wrapped(out, &text, "", "  ")?;
+        } else if dup.clusters > 0 {
             let text = format!(
                 "Duplicates in {}.{}: {} group(s), {} records involved, {} surplus (exact after normalisation)",
                 dup.table, dup.field, dup.clusters, dup.records_in_clusters, dup.surplus_records

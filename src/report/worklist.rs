@@ -58,6 +58,14 @@ pub fn write_worklist(report: &AuditReport, out: &mut dyn Write) -> std::io::Res
 }
 
 pub fn write_duplicates(report: &AuditReport, out: &mut dyn Write) -> std::io::Result<()> {
+    write_clusters(&report.clusters, out)
+}
+
+/// `duplicates.csv` from clusters: one row per member.
+pub fn write_clusters(
+    clusters: &[super::model::Cluster],
+    out: &mut dyn Write,
+) -> std::io::Result<()> {
     let mut csv = csv::Writer::from_writer(out);
     csv.write_record([
         "table",
@@ -68,7 +76,7 @@ pub fn write_duplicates(report: &AuditReport, out: &mut dyn Write) -> std::io::R
         "score",
         "reasons",
     ])?;
-    for cluster in &report.clusters {
+    for cluster in clusters {
         for member in &cluster.members {
             csv.write_record([
                 cluster.table.as_str(),
@@ -76,8 +84,8 @@ pub fn write_duplicates(report: &AuditReport, out: &mut dyn Write) -> std::io::R
                 &member.record_id,
                 &member.row.to_string(),
                 if member.is_survivor { "true" } else { "false" },
-                &format!("{:.4}", cluster.score),
-                &cluster.reasons,
+                &format!("{:.4}", member.score.unwrap_or(cluster.score)),
+                member.reasons.as_deref().unwrap_or(&cluster.reasons),
             ])?;
         }
     }
