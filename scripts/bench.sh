@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Benchmark `crmaudit audit` on a generated workspace.
 #
-#   scripts/bench.sh [--rows N] [--runs N] [--seed S] [--tables LIST] [--regen]
+#   scripts/bench.sh [--rows N] [--runs N] [--seed S] [--tables LIST] [--no-dedupe] [--regen]
 #
 # 1. builds the release binary and the data generator (examples/generate.rs),
 # 2. generates a workspace with N contacts (default 1,000,000, seed 42) into
@@ -10,6 +10,9 @@
 # 3. runs `crmaudit audit DIR --no-progress --format json > /dev/null` R times (default 5)
 #    under /usr/bin/time and prints each run's wall time and peak RSS, then the medians.
 #
+# Besides wall time and peak RSS, each run's report gives the rule pass without entity matching
+# (timings.checks_ms - timings.dedupe_ms) and entity matching (DQ202) alone.
+# --no-dedupe audits with [rules.DQ202] enabled = false (entity matching off).
 # --regen deletes and regenerates the data (e.g. after changing the generator).
 # Honours CARGO_TARGET_DIR. Needs GNU time at /usr/bin/time (Debian: apt-get install time).
 
@@ -24,6 +27,7 @@ runs=5
 seed=42
 regen=0
 tables=all
+no_dedupe=0
 
 is_count() { [[ $1 =~ ^[0-9]+$ ]] && (( 10#$1 > 0 )); }
 
@@ -38,6 +42,7 @@ while (( $# > 0 )); do
         --tables) tables="${2:-}"; shift 2 || { usage >&2; exit 2; } ;;
         --tables=*) tables="${1#*=}"; shift ;;
         --regen) regen=1; shift ;;
+        --no-dedupe) no_dedupe=1; shift ;;
         -h|--help) usage; exit 0 ;;
         *) echo "bench.sh: unknown argument: $1" >&2; usage >&2; exit 2 ;;
     esac
@@ -91,14 +96,24 @@ du -sh -- "$data" | awk '{ print "    data size " $1 }'
 tmp=$(mktemp -d)
 trap 'rm -rf -- "$tmp"' EXIT
 
+config="$data/crmaudit.toml"
+if (( no_dedupe )); then
+    # Beside the original, so the table paths (relative to the config) still resolve.
+    config="$data/crmaudit-no-dedupe.toml"
+    { cat "$data/crmaudit.toml"; printf '\n[rules.DQ202]\nenabled = false\n'; } >"$config"
+fi
+
 secs=()
 mibs=()
-echo "==> $runs run(s): $bin audit $data --no-progress --format json > /dev/null"
-printf '%5s  %10s  %14s  %s\n' run wall_s peak_rss_mib status
+rules_s=()
+dedupe_s=()
+echo "==> $runs run(s): $bin audit $data --config $config --no-progress --format json > /dev/null"
+printf '%5s  %10s  %14s  %10s  %10s  %s\n' run wall_s peak_rss_mib rules_s dedupe_s status
 for (( i = 1; i <= runs; i++ )); do
     status=0
     /usr/bin/time -f '%e %M' -o "$tmp/time" \
-        "$bin" audit "$data" --no-progress --format json >/dev/null 2>"$tmp/stderr" || status=$?
+        "$bin" audit "$data" --config "$config" --no-progress --format json \
+        >"$tmp/report.json" 2>"$tmp/stderr" || status=$?
     # GNU time writes "Command exited with non-zero status N" before the format line.
     last=$(tail -n 1 "$tmp/time")
     read -r wall kib <<<"$last"
@@ -110,11 +125,19 @@ for (( i = 1; i <= runs; i++ )); do
         exit 1
     fi
     mib=$(awk -v k="$kib" 'BEGIN { printf "%.1f", k / 1024 }')
+    # The report's timings: the rule pass without entity matching, and entity matching.
+    read -r rs ds < <(python3 -c '
+import json, sys
+t = json.load(open(sys.argv[1]))["timings"]
+print("%.2f %.2f" % ((t["checks_ms"] - t.get("dedupe_ms", 0)) / 1000, t.get("dedupe_ms", 0) / 1000))
+' "$tmp/report.json")
     secs+=("$wall")
     mibs+=("$mib")
+    rules_s+=("$rs")
+    dedupe_s+=("$ds")
     note=""
     (( status == 1 )) && note="(exit 1: audit failed)"
-    printf '%5d  %10s  %14s  %s\n' "$i" "$wall" "$mib" "$note"
+    printf '%5d  %10s  %14s  %10s  %10s  %s\n' "$i" "$wall" "$mib" "$rs" "$ds" "$note"
 done
 
 median() {
@@ -126,4 +149,5 @@ median() {
         }'
 }
 
-printf '%5s  %10s  %14s\n' median "$(median "${secs[@]}")" "$(median "${mibs[@]}")"
+printf '%5s  %10s  %14s  %10s  %10s\n' median "$(median "${secs[@]}")" "$(median "${mibs[@]}")" \
+    "$(median "${rules_s[@]}")" "$(median "${dedupe_s[@]}")"

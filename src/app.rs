@@ -289,6 +289,7 @@ pub fn run_audit(plan: &AuditPlan) -> Result<AuditReport> {
     let (tables, overall) =
         score::score_weighted(&dataset, &output.outcomes, &plan.workspace.score_weights);
     let checks_ms = checks_start.elapsed().as_millis() as u64;
+    let dedupe_ms = output.entity_ms;
 
     let kpi_start = Instant::now();
     // Exact groups (DQ201) and fuzzy clusters (DQ202): the duplicate bounds span both answers.
@@ -315,6 +316,7 @@ pub fn run_audit(plan: &AuditPlan) -> Result<AuditReport> {
         Timings {
             read_ms,
             checks_ms,
+            dedupe_ms,
             kpi_ms,
             total_ms: start.elapsed().as_millis() as u64,
         },

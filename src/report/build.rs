@@ -38,7 +38,9 @@ pub fn build(
     gate: GateSettings,
     timings: Timings,
 ) -> AuditReport {
-    let EngineOutput { outcomes, findings } = engine;
+    let EngineOutput {
+        outcomes, findings, ..
+    } = engine;
     let inputs = dataset.tables.iter().map(input).collect();
     let rules: Vec<RuleReport> = outcomes.iter().map(rule_report).collect();
     let (duplicates, clusters) = duplicates(dataset, &outcomes);

@@ -159,7 +159,11 @@ pub struct Summary {
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct Timings {
     pub read_ms: u64,
+    /// Every rule, entity matching included.
     pub checks_ms: u64,
+    /// Of `checks_ms`, entity matching (DQ202, fuzzy duplicates).
+    #[serde(default)]
+    pub dedupe_ms: u64,
     /// The KPI stage, bootstraps included.
     #[serde(default)]
     pub kpi_ms: u64,
