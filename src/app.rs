@@ -325,6 +325,15 @@ pub fn run_audit(plan: &AuditPlan) -> Result<AuditReport> {
     Ok(report)
 }
 
+/// How `--raw-csv` maps to the CSV writers.
+pub fn csv_cells(raw: bool) -> report::csv_cells::CsvCells {
+    if raw {
+        report::csv_cells::CsvCells::Raw
+    } else {
+        report::csv_cells::CsvCells::SpreadsheetSafe
+    }
+}
+
 /// NO_COLOR (no-color.org) wins over everything, `--color always` included: a user who set it
 /// never wants escape codes, and a CI log is where they are most often set by a wrapper script.
 fn no_color_unset() -> bool {
@@ -364,7 +373,7 @@ fn run_command(args: &AuditArgs, kpi_view: bool) -> Result<bool> {
     }
     let report = run_audit(&plan)?;
     if let Some(dir) = &args.out {
-        report::write_outputs(&report, dir)?;
+        report::write_outputs(&report, dir, csv_cells(args.raw_csv))?;
     }
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());

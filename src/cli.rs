@@ -115,6 +115,10 @@ pub struct AuditArgs {
     /// Worker threads (default: all cores).
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
     pub threads: Option<u16>,
+    /// Write CSV cells exactly as held, without the leading `'` that keeps a spreadsheet from
+    /// evaluating cells starting with = + - @ (for programs that read the files).
+    #[arg(long)]
+    pub raw_csv: bool,
     /// No progress bar on stderr.
     #[arg(long)]
     pub no_progress: bool,
@@ -149,6 +153,9 @@ pub struct DedupeArgs {
     /// Also write duplicates.csv and dedupe.json in DIR.
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
+    /// Write CSV cells exactly as held (no leading `'` before = + - @).
+    #[arg(long)]
+    pub raw_csv: bool,
     /// Phone region for numbers written without + (ISO code, e.g. US).
     #[arg(long, value_name = "CODE")]
     pub default_region: Option<String>,

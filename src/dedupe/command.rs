@@ -210,7 +210,7 @@ pub fn dedupe(args: &DedupeArgs) -> Result<()> {
         crate::report::prepare_out_dir(dir)?;
         let clusters = entity_clusters(&result);
         write_atomic(dir, "duplicates.csv", |w| {
-            worklist::write_clusters(&clusters, w)
+            worklist::write_clusters(&clusters, crate::app::csv_cells(args.raw_csv), w)
         })?;
         write_atomic(dir, "dedupe.json", |w| {
             serde_json::to_writer_pretty(&mut *w, &output)?;

@@ -1,6 +1,7 @@
 //! The report model and its renderers. Every renderer reads only [`AuditReport`].
 
 pub mod build;
+pub mod csv_cells;
 pub mod json;
 pub mod kpi_text;
 pub mod model;
@@ -65,12 +66,14 @@ pub fn prepare_out_dir(dir: &Path) -> Result<()> {
 }
 
 /// `--out DIR`: report.json, worklist.csv and duplicates.csv.
-pub fn write_outputs(report: &AuditReport, dir: &Path) -> Result<()> {
+pub fn write_outputs(report: &AuditReport, dir: &Path, cells: csv_cells::CsvCells) -> Result<()> {
     prepare_out_dir(dir)?;
     write_atomic(dir, "report.json", |w| json::write(report, w))?;
-    write_atomic(dir, "worklist.csv", |w| worklist::write_worklist(report, w))?;
+    write_atomic(dir, "worklist.csv", |w| {
+        worklist::write_worklist(report, cells, w)
+    })?;
     write_atomic(dir, "duplicates.csv", |w| {
-        worklist::write_duplicates(report, w)
+        worklist::write_duplicates(report, cells, w)
     })?;
     Ok(())
 }

@@ -4,6 +4,7 @@ use std::collections::BTreeMap;
 use std::io::Write;
 
 use super::AuditReport;
+use super::csv_cells::CsvCells;
 
 pub const WORKLIST_HEADER: [&str; 11] = [
     "table",
@@ -19,7 +20,11 @@ pub const WORKLIST_HEADER: [&str; 11] = [
     "cluster_id",
 ];
 
-pub fn write_worklist(report: &AuditReport, out: &mut dyn Write) -> std::io::Result<()> {
+pub fn write_worklist(
+    report: &AuditReport,
+    cells: CsvCells,
+    out: &mut dyn Write,
+) -> std::io::Result<()> {
     // A record in several clusters lists them all, separated by `;`.
     let mut cluster_of: BTreeMap<(&str, u64), Vec<&str>> = BTreeMap::new();
     for cluster in &report.clusters {
@@ -40,30 +45,35 @@ pub fn write_worklist(report: &AuditReport, out: &mut dyn Write) -> std::io::Res
             .map(|ids| ids.join(";"))
             .unwrap_or_default();
         csv.write_record([
-            &*f.table,
-            &f.record_id,
+            cells.cell(&f.table).as_ref(),
+            &cells.cell(&f.record_id),
             row.format(f.row),
-            &f.field,
-            &f.value,
+            &cells.cell(&f.field),
+            &cells.cell(&f.value),
             &f.code,
             &f.rule,
             f.severity.as_str(),
-            &f.message,
-            f.suggestion.as_deref().unwrap_or(""),
-            &clusters,
+            &cells.cell(&f.message),
+            &cells.cell(f.suggestion.as_deref().unwrap_or("")),
+            &cells.cell(&clusters),
         ])?;
     }
     csv.flush()?;
     Ok(())
 }
 
-pub fn write_duplicates(report: &AuditReport, out: &mut dyn Write) -> std::io::Result<()> {
-    write_clusters(&report.clusters, out)
+pub fn write_duplicates(
+    report: &AuditReport,
+    cells: CsvCells,
+    out: &mut dyn Write,
+) -> std::io::Result<()> {
+    write_clusters(&report.clusters, cells, out)
 }
 
 /// `duplicates.csv` from clusters: one row per member.
 pub fn write_clusters(
     clusters: &[super::model::Cluster],
+    cells: CsvCells,
     out: &mut dyn Write,
 ) -> std::io::Result<()> {
     let mut csv = csv::Writer::from_writer(out);
@@ -79,13 +89,13 @@ pub fn write_clusters(
     for cluster in clusters {
         for member in &cluster.members {
             csv.write_record([
-                cluster.table.as_str(),
-                &cluster.cluster_id,
-                &member.record_id,
+                cells.cell(&cluster.table).as_ref(),
+                &cells.cell(&cluster.cluster_id),
+                &cells.cell(&member.record_id),
                 &member.row.to_string(),
                 if member.is_survivor { "true" } else { "false" },
                 &format!("{:.4}", member.score.unwrap_or(cluster.score)),
-                member.reasons.as_deref().unwrap_or(&cluster.reasons),
+                &cells.cell(member.reasons.as_deref().unwrap_or(&cluster.reasons)),
             ])?;
         }
     }

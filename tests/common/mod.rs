@@ -38,7 +38,31 @@ impl Run {
         serde_json::from_str(&text).expect("report.json is JSON")
     }
 
+    /// The rows of a CSV output as a spreadsheet shows them: a cell crmaudit wrote with a
+    /// leading `'` (so that `=`, `+`, `-`, `@` are not evaluated) reads without it.
     pub fn csv(&self, name: &str) -> Vec<Row> {
+        self.raw_csv(name)
+            .into_iter()
+            .map(|row| {
+                row.into_iter()
+                    .map(|(h, v)| {
+                        let shown = match v.strip_prefix('\'') {
+                            Some(rest)
+                                if rest.starts_with(['=', '+', '-', '@', '\t', '\r']) =>
+                            {
+                                rest.to_string()
+                            }
+                            _ => v,
+                        };
+                        (h, shown)
+                    })
+                    .collect()
+            })
+            .collect()
+    }
+
+    /// The rows of a CSV output byte for byte.
+    pub fn raw_csv(&self, name: &str) -> Vec<Row> {
         let mut reader = csv::Reader::from_path(self.out.path().join(name)).expect(name);
         let headers = reader.headers().unwrap().clone();
         reader
