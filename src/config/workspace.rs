@@ -204,6 +204,12 @@ impl WorkspaceConfig {
         let text = std::fs::read_to_string(path).map_err(|err| {
             crate::error::usage(format!("cannot read config {}: {err}", path.display()))
         })?;
+        Self::parse(path, text)
+    }
+
+    /// Parses and validates the text of a workspace file named `path` (paths in it are relative
+    /// to its folder). What `load` does once the file is read; the fuzz target calls it directly.
+    pub fn parse(path: &Path, text: String) -> Result<WorkspaceConfig> {
         let source = SourceText::new(path, text);
         let file: WorkspaceFile =
             toml::from_str(&source.text).map_err(|err| source.toml_error(err, "config"))?;

@@ -34,7 +34,7 @@ mod proptests;
 mod tests;
 
 pub use error::ReadError;
-pub use reader::read_table;
+pub use reader::{read_bytes, read_table};
 
 /// Which text encoding to read the file in.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]

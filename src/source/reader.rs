@@ -32,11 +32,33 @@ pub fn read_table(path: &Path, opts: &ReadOptions) -> Result<RawTable, ReadError
             delimiter: d,
         });
     }
-    let io_err = |e| ReadError::from_io(path, e);
-    let mut file = input::open(path)?;
+    let file = input::open(path)?;
     // Only used to size the columns; a wrong value (a growing file) costs speed, not data.
     let file_len = file.metadata().map_or(0, |m| m.len());
+    read_stream(path, file, file_len, opts)
+}
 
+/// Reads a table from bytes already in memory, named `path` in issues and errors. The same
+/// reader as [`read_table`]: used by the fuzz targets and by callers that hold the bytes.
+pub fn read_bytes(path: &Path, bytes: &[u8], opts: &ReadOptions) -> Result<RawTable, ReadError> {
+    if let Some(d) = opts.delimiter
+        && matches!(d, b'"' | b'\r' | b'\n')
+    {
+        return Err(ReadError::InvalidDelimiter {
+            path: path.to_path_buf(),
+            delimiter: d,
+        });
+    }
+    read_stream(path, bytes, bytes.len() as u64, opts)
+}
+
+fn read_stream<R: std::io::Read>(
+    path: &Path,
+    mut file: R,
+    file_len: u64,
+    opts: &ReadOptions,
+) -> Result<RawTable, ReadError> {
+    let io_err = |e| ReadError::from_io(path, e);
     let mut head = Vec::new();
     input::read_up_to(&mut file, &mut head, dialect::SAMPLE_BYTES).map_err(io_err)?;
     if head.is_empty() {
