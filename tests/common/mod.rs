@@ -47,9 +47,7 @@ impl Run {
                 row.into_iter()
                     .map(|(h, v)| {
                         let shown = match v.strip_prefix('\'') {
-                            Some(rest)
-                                if rest.starts_with(['=', '+', '-', '@', '\t', '\r']) =>
-                            {
+                            Some(rest) if rest.starts_with(['=', '+', '-', '@', '\t', '\r']) => {
                                 rest.to_string()
                             }
                             _ => v,
