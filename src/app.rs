@@ -322,6 +322,7 @@ pub fn run_audit(plan: &AuditPlan) -> Result<AuditReport> {
         },
     );
     report.kpis = kpis;
+    report.workspace = plan.workspace.name.clone();
     Ok(report)
 }
 

@@ -5,6 +5,7 @@ pub mod json;
 pub mod kpi_text;
 pub mod model;
 pub mod text;
+pub mod view;
 pub mod worklist;
 
 use std::io::Write;
