@@ -371,6 +371,8 @@ fn run_command(args: &AuditArgs, kpi_view: bool) -> Result<bool> {
     let mut out = std::io::BufWriter::new(stdout.lock());
     let written = match args.format {
         Format::Json => report::json::write(&report, &mut out),
+        Format::Junit => report::junit::write(&report, &mut out),
+        Format::Markdown => report::markdown::write(&report, &mut out),
         Format::Text if kpi_view => report::kpi_text::write(
             &report,
             &report::text::TextOptions {

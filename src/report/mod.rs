@@ -2,7 +2,9 @@
 
 pub mod build;
 pub mod json;
+pub mod junit;
 pub mod kpi_text;
+pub mod markdown;
 pub mod model;
 pub mod text;
 pub mod view;
