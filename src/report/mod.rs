@@ -1,6 +1,7 @@
 //! The report model and its renderers. Every renderer reads only [`AuditReport`].
 
 pub mod build;
+pub mod html;
 pub mod json;
 pub mod junit;
 pub mod kpi_text;
@@ -58,7 +59,7 @@ pub fn prepare_out_dir(dir: &Path) -> Result<()> {
     if dir.exists() && !dir.is_dir() {
         return Err(crate::error::usage_help(
             format!("--out {} is a file, not a folder", dir.display()),
-            "--out names a folder to write report.json, worklist.csv and duplicates.csv in",
+            "--out names a folder to write report.json, report.html, worklist.csv and duplicates.csv in",
         ));
     }
     std::fs::create_dir_all(dir).map_err(|source| Error::Output {
@@ -67,10 +68,11 @@ pub fn prepare_out_dir(dir: &Path) -> Result<()> {
     })
 }
 
-/// `--out DIR`: report.json, worklist.csv and duplicates.csv.
+/// `--out DIR`: report.json, report.html, worklist.csv and duplicates.csv.
 pub fn write_outputs(report: &AuditReport, dir: &Path) -> Result<()> {
     prepare_out_dir(dir)?;
     write_atomic(dir, "report.json", |w| json::write(report, w))?;
+    write_atomic(dir, "report.html", |w| html::write(report, w))?;
     write_atomic(dir, "worklist.csv", |w| worklist::write_worklist(report, w))?;
     write_atomic(dir, "duplicates.csv", |w| {
         worklist::write_duplicates(report, w)
