@@ -437,11 +437,11 @@ pub fn forest_plot(kpis: &[&KpiReport]) -> Markup {
 pub fn forest_legend(level: f64) -> Markup {
     html! {
         div.legend {
-            span { svg width="26" height="14" viewBox="0 0 26 14" { line x1="2" x2="24" y1="7" y2="7" stroke=(INK) stroke-width="2" {} line x1="2" x2="2" y1="2" y2="12" stroke=(INK) stroke-width="2" {} line x1="24" x2="24" y1="2" y2="12" stroke=(INK) stroke-width="2" {} } (format!("{:.0}% statistical interval", level * 100.0)) }
+            span { svg width="26" height="14" viewBox="0 0 26 14" { title { "interval" } line x1="2" x2="24" y1="7" y2="7" stroke=(INK) stroke-width="2" {} line x1="2" x2="2" y1="2" y2="12" stroke=(INK) stroke-width="2" {} line x1="24" x2="24" y1="2" y2="12" stroke=(INK) stroke-width="2" {} } (format!("{:.0}% statistical interval", level * 100.0)) }
             span { span.swatch style="background:#f5c89a" {} "data-quality bounds (what missing, invalid and duplicate inputs could do)" }
-            span { svg width="14" height="14" viewBox="0 0 14 14" { circle cx="7" cy="7" r="5" fill=(PASS) {} } "value, coloured by grade (blue high, orange medium, vermillion low)" }
-            span { svg width="14" height="14" viewBox="0 0 14 14" { path d="M7 2 l5 5 l-5 5 l-5 -5 z" fill="#fff" stroke=(MUTED) stroke-width="1.5" {} } "as the data stands (where it differs)" }
-            span { svg width="10" height="14" viewBox="0 0 10 14" { line x1="5" x2="5" y1="0" y2="14" stroke="#cc79a7" stroke-width="2" stroke-dasharray="3 2" {} } "target" }
+            span { svg width="14" height="14" viewBox="0 0 14 14" { title { "value" } circle cx="7" cy="7" r="5" fill=(PASS) {} } "value, coloured by grade (blue high, orange medium, vermillion low)" }
+            span { svg width="14" height="14" viewBox="0 0 14 14" { title { "as the data stands" } path d="M7 2 l5 5 l-5 5 l-5 -5 z" fill="#fff" stroke=(MUTED) stroke-width="1.5" {} } "as the data stands (where it differs)" }
+            span { svg width="10" height="14" viewBox="0 0 10 14" { title { "target" } line x1="5" x2="5" y1="0" y2="14" stroke="#cc79a7" stroke-width="2" stroke-dasharray="3 2" {} } "target" }
         }
     }
 }
