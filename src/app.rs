@@ -322,6 +322,7 @@ pub fn run_audit(plan: &AuditPlan) -> Result<AuditReport> {
         },
     );
     report.kpis = kpis;
+    report.workspace = plan.workspace.name.clone();
     Ok(report)
 }
 
@@ -379,6 +380,8 @@ fn run_command(args: &AuditArgs, kpi_view: bool) -> Result<bool> {
     let mut out = std::io::BufWriter::new(stdout.lock());
     let written = match args.format {
         Format::Json => report::json::write(&report, &mut out),
+        Format::Junit => report::junit::write(&report, &mut out),
+        Format::Markdown => report::markdown::write(&report, &mut out),
         Format::Text if kpi_view => report::kpi_text::write(
             &report,
             &report::text::TextOptions {

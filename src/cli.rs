@@ -62,6 +62,10 @@ pub enum RulesCommand {
 pub enum Format {
     Text,
     Json,
+    /// JUnit XML: a test suite per table, a test case per rule (audit and kpi only).
+    Junit,
+    /// GitHub-flavoured Markdown for pull-request comments and CI step summaries (audit and kpi only).
+    Markdown,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -90,7 +94,7 @@ pub struct AuditArgs {
     /// What goes to stdout.
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
-    /// Also write report.json, worklist.csv and duplicates.csv in DIR.
+    /// Also write report.json, report.html, worklist.csv and duplicates.csv in DIR.
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
     /// Fail the run when the overall score (0-100) is below SCORE.

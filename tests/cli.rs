@@ -263,7 +263,15 @@ fn out_dir_holds_complete_files_and_no_temporaries() {
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
         .collect();
     names.sort();
-    assert_eq!(names, ["duplicates.csv", "report.json", "worklist.csv"]);
+    assert_eq!(
+        names,
+        [
+            "duplicates.csv",
+            "report.html",
+            "report.json",
+            "worklist.csv"
+        ]
+    );
     let worklist = run.worklist();
     assert_eq!(
         worklist.len() as u64,

@@ -108,6 +108,12 @@ fn workspace(args: &DedupeArgs) -> Result<WorkspaceConfig> {
 }
 
 pub fn dedupe(args: &DedupeArgs) -> Result<()> {
+    if matches!(args.format, Format::Junit | Format::Markdown) {
+        return Err(usage_help(
+            "`crmaudit dedupe` prints text or json",
+            "JUnit and Markdown summarise an audit: run `crmaudit audit` with --format junit|markdown",
+        ));
+    }
     if let Some(threads) = args.threads {
         let _ = rayon::ThreadPoolBuilder::new()
             .num_threads(usize::from(threads))
@@ -224,6 +230,8 @@ pub fn dedupe(args: &DedupeArgs) -> Result<()> {
             .map_err(std::io::Error::from)
             .and_then(|_| writeln!(out)),
         Format::Text => write_text(&output, use_color(Color::Never), &mut out),
+        // Refused before the work starts (see the top of this function).
+        Format::Junit | Format::Markdown => Ok(()),
     };
     match written.and_then(|_| out.flush()) {
         Err(err) if err.kind() != std::io::ErrorKind::BrokenPipe => Err(Error::Output {

@@ -73,6 +73,8 @@ pub fn build(
         rules,
         duplicates,
         kpis: Vec::new(),
+        workspace: None,
+        history: None,
         score_definitions: score::DEFINITIONS
             .iter()
             .map(|(k, v)| (k.to_string(), v.to_string()))
@@ -191,7 +193,11 @@ fn duplicates(
                 surplus_records: result.surplus_records(),
                 matching: Some(matching_summary(result)),
             });
-            clusters.extend(entity_clusters(result));
+            let mut fuzzy = entity_clusters(result);
+            if let Some(t) = dataset.table_by_name(&o.table) {
+                attach_values(&mut fuzzy, result, &dataset.tables[t]);
+            }
+            clusters.extend(fuzzy);
             continue;
         }
         let Some(counts) = &o.duplicates else {
@@ -230,8 +236,17 @@ fn duplicates(
                         is_survivor: i == 0,
                         score: None,
                         reasons: None,
+                        evidence: Vec::new(),
+                        values: table
+                            .raw
+                            .column_index(&o.field)
+                            .map(|col| vec![(o.field.clone(), table.cell(record, col).to_string())])
+                            .unwrap_or_default(),
                     })
                     .collect(),
+                method: "exact".into(),
+                survivor_reason: Some("first in the file".into()),
+                merge: Vec::new(),
             });
         }
     }
@@ -298,11 +313,49 @@ pub fn entity_clusters(result: &DedupeResult) -> Vec<Cluster> {
                             Some(e) => crate::dedupe::explain::to_text(e),
                             None => format!("survivor: {}{merge}", c.survivor_reason),
                         }),
+                        evidence: m
+                            .explanation
+                            .iter()
+                            .flat_map(|e| &e.fields)
+                            .map(|f| Evidence {
+                                field: f.field.clone(),
+                                level: f.level.to_string(),
+                                weight: f.weight,
+                            })
+                            .collect(),
+                        values: Vec::new(),
                     })
+                    .collect(),
+                method: "fuzzy".into(),
+                survivor_reason: Some(c.survivor_reason.clone()),
+                merge: c
+                    .merge
+                    .iter()
+                    .map(|m| (m.field.clone(), m.value.clone(), m.from_record_id.clone()))
                     .collect(),
             }
         })
         .collect()
+}
+
+/// The members' raw values of the fields entity matching compared, so that reports can show a
+/// cluster side by side (the dedupe stage keeps record indexes, not values).
+fn attach_values(clusters: &mut [Cluster], result: &DedupeResult, table: &crate::dataset::Table) {
+    let columns: Vec<(&str, Option<usize>)> = result
+        .fields
+        .iter()
+        .map(|f| (f.field.as_str(), table.raw.column_index(&f.field)))
+        .collect();
+    for (cluster, entity) in clusters.iter_mut().zip(&result.clusters) {
+        for (member, record) in cluster.members.iter_mut().zip(&entity.members) {
+            member.values = columns
+                .iter()
+                .filter_map(|&(header, col)| {
+                    col.map(|c| (header.to_string(), table.cell(record.record, c).to_string()))
+                })
+                .collect();
+        }
+    }
 }
 
 fn evaluate_gate(rules: &[RuleReport], overall: f64, settings: GateSettings) -> Gate {
@@ -334,5 +387,7 @@ fn evaluate_gate(rules: &[RuleReport], overall: f64, settings: GateSettings) -> 
     Gate {
         passed: reasons.is_empty(),
         reasons,
+        fail_on: settings.fail_on,
+        fail_under: settings.fail_under,
     }
 }

@@ -91,7 +91,7 @@ pub fn write_summary(
         return Ok(());
     }
     writeln!(out, "KPIs (crmaudit kpi for the annotations)")?;
-    writeln!(out, "{}", table(report, color))?;
+    writeln!(out, "{}", super::text::render(&table(report, color)))?;
     for k in report.kpis.iter().filter(|k| k.status != "ok") {
         let text = format!(
             "{} not computable: {}",
@@ -130,7 +130,11 @@ pub fn write(
         report.tool.version, report.as_of, report.summary.tables, report.summary.records
     )?;
     writeln!(out)?;
-    writeln!(out, "{}", table(report, options.color))?;
+    writeln!(
+        out,
+        "{}",
+        super::text::render(&table(report, options.color))
+    )?;
     for k in &report.kpis {
         writeln!(out)?;
         let head = match k.value {

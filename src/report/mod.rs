@@ -2,10 +2,14 @@
 
 pub mod build;
 pub mod csv_cells;
+pub mod html;
 pub mod json;
+pub mod junit;
 pub mod kpi_text;
+pub mod markdown;
 pub mod model;
 pub mod text;
+pub mod view;
 pub mod worklist;
 
 use std::io::Write;
@@ -56,7 +60,7 @@ pub fn prepare_out_dir(dir: &Path) -> Result<()> {
     if dir.exists() && !dir.is_dir() {
         return Err(crate::error::usage_help(
             format!("--out {} is a file, not a folder", dir.display()),
-            "--out names a folder to write report.json, worklist.csv and duplicates.csv in",
+            "--out names a folder to write report.json, report.html, worklist.csv and duplicates.csv in",
         ));
     }
     std::fs::create_dir_all(dir).map_err(|source| Error::Output {
@@ -65,10 +69,11 @@ pub fn prepare_out_dir(dir: &Path) -> Result<()> {
     })
 }
 
-/// `--out DIR`: report.json, worklist.csv and duplicates.csv.
+/// `--out DIR`: report.json, report.html, worklist.csv and duplicates.csv.
 pub fn write_outputs(report: &AuditReport, dir: &Path, cells: csv_cells::CsvCells) -> Result<()> {
     prepare_out_dir(dir)?;
     write_atomic(dir, "report.json", |w| json::write(report, w))?;
+    write_atomic(dir, "report.html", |w| html::write(report, w))?;
     write_atomic(dir, "worklist.csv", |w| {
         worklist::write_worklist(report, cells, w)
     })?;

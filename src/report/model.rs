@@ -22,6 +22,13 @@ pub struct AuditReport {
     pub rules: Vec<RuleReport>,
     pub duplicates: Vec<DuplicateSummary>,
     pub kpis: Vec<KpiReport>,
+    /// The workspace's `[workspace] name`, for report titles.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub workspace: Option<String>,
+    /// Scores and KPIs of earlier runs from a history store, oldest first; none without one.
+    /// Renderers show trends only when it is present.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub history: Option<History>,
     /// What each score dimension measures, printed next to the scores.
     pub score_definitions: BTreeMap<String, String>,
     pub summary: Summary,
@@ -67,6 +74,23 @@ pub struct Input {
 pub struct Gate {
     pub passed: bool,
     pub reasons: Vec<String>,
+    /// The lowest rule outcome that fails the run (`--fail-on`).
+    #[serde(default = "default_fail_on")]
+    pub fail_on: Outcome,
+    /// `--fail-under`, when given.
+    #[serde(default)]
+    pub fail_under: Option<f64>,
+}
+
+fn default_fail_on() -> Outcome {
+    Outcome::Fail
+}
+
+impl Gate {
+    /// Whether this rule outcome is one of the gate's reasons to fail.
+    pub fn fails(&self, outcome: Outcome) -> bool {
+        outcome != Outcome::Pass && outcome >= self.fail_on
+    }
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -129,6 +153,23 @@ pub struct ClusterMember {
     pub score: Option<f64>,
     #[serde(default)]
     pub reasons: Option<String>,
+    /// Field by field, why this member matches the survivor (fuzzy clusters; empty for the
+    /// survivor and for exact groups).
+    #[serde(default)]
+    pub evidence: Vec<Evidence>,
+    /// The member's values of the compared fields (header, raw value), in the matching's order.
+    #[serde(default)]
+    pub values: Vec<(String, String)>,
+}
+
+/// One compared field of a duplicate pair: its agreement level and weight of evidence.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Evidence {
+    pub field: String,
+    /// exact, alias, typo, ..., different, or `missing` when either record lacks the value.
+    pub level: String,
+    /// Match weight in bits (log2 of the likelihood ratio).
+    pub weight: f64,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -138,6 +179,33 @@ pub struct Cluster {
     pub score: f64,
     pub reasons: String,
     pub members: Vec<ClusterMember>,
+    /// "fuzzy" (entity matching) or "exact" (same normalised value).
+    #[serde(default)]
+    pub method: String,
+    /// Why the survivor survives (fuzzy clusters).
+    #[serde(default)]
+    pub survivor_reason: Option<String>,
+    /// What the survivor would take from the others: (field, value, from record id).
+    #[serde(default)]
+    pub merge: Vec<(String, String, String)>,
+}
+
+/// Earlier runs, for trend charts (filled from a history store).
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct History {
+    pub runs: Vec<HistoryRun>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct HistoryRun {
+    pub as_of: String,
+    pub score: f64,
+    /// Table name -> score.
+    #[serde(default)]
+    pub tables: BTreeMap<String, f64>,
+    /// KPI id -> value (none where it was not computable).
+    #[serde(default)]
+    pub kpis: BTreeMap<String, Option<f64>>,
 }
 
 /// One KPI with its confidence annotations (filled by the KPI stage, see `crate::kpi`).

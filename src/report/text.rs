@@ -80,11 +80,14 @@ pub fn write(
     for (input, score) in report.inputs.iter().zip(&report.tables) {
         inputs.add_row([
             // The kind only where the name does not already say it.
-            if input.kind == input.table {
-                input.table.clone()
-            } else {
-                format!("{} ({})", input.table, input.kind)
-            },
+            super::view::truncate(
+                &if input.kind == input.table {
+                    input.table.clone()
+                } else {
+                    format!("{} ({})", input.table, input.kind)
+                },
+                28,
+            ),
             input.rows.to_string(),
             format!("{:.1}", score.score),
             // "utf-8+bom ;" in 11 characters: the delimiter only when it is not a comma.
@@ -106,22 +109,10 @@ pub fn write(
             c.set_cell_alignment(CellAlignment::Right);
         }
     }
-    writeln!(out, "{inputs}")?;
+    writeln!(out, "{}", render(&inputs))?;
     writeln!(out)?;
 
-    let mut failing: Vec<_> = report
-        .rules
-        .iter()
-        .filter(|r| r.outcome != Outcome::Pass || r.violations > 0)
-        .collect();
-    // Worst first, then by where they are.
-    failing.sort_by(|a, b| {
-        b.outcome
-            .cmp(&a.outcome)
-            .then(a.table.cmp(&b.table))
-            .then(a.code.cmp(&b.code))
-            .then(a.field.cmp(&b.field))
-    });
+    let failing = super::view::rules_with_findings(report);
     writeln!(
         out,
         "Rules: {} run · {} pass · {} warn · {} fail · {} with findings",
@@ -134,23 +125,41 @@ pub fn write(
     if !failing.is_empty() {
         let mut rules = new_table(color);
         rules.set_header(["", "rule", "where", "violations"]);
-        for r in &failing {
-            rules.add_row([
-                outcome_cell(r.outcome),
-                Cell::new(format!("{} {}", r.code, r.name)),
-                Cell::new(place(r)),
-                Cell::new(format!(
+        let counts: Vec<String> = failing
+            .iter()
+            .map(|r| {
+                format!(
                     "{} of {} ({:.1}%)",
                     r.violations,
                     r.checked,
                     r.violation_share * 100.0
-                )),
+                )
+            })
+            .collect();
+        let names: Vec<String> = failing
+            .iter()
+            .map(|r| format!("{} {}", r.code, r.name))
+            .collect();
+        let places: Vec<String> = failing.iter().map(|r| place(r)).collect();
+        // Cut long names with an ellipsis instead of letting the table wrap them mid-word:
+        // 80 columns less the outcome (4), the counts and one space either side of each cell.
+        let widest = counts.iter().map(|c| c.chars().count()).max().unwrap_or(0);
+        let budget = 80usize.saturating_sub(4 + widest + 8);
+        let (name_width, place_width) = split_width(&names, &places, budget);
+        for ((r, name), (place, count)) in
+            failing.iter().zip(&names).zip(places.iter().zip(&counts))
+        {
+            rules.add_row([
+                outcome_cell(r.outcome),
+                Cell::new(super::view::truncate(name, name_width)),
+                Cell::new(super::view::truncate(place, place_width)),
+                Cell::new(count),
             ]);
         }
         if let Some(c) = rules.column_mut(3) {
             c.set_cell_alignment(CellAlignment::Right);
         }
-        writeln!(out, "{rules}")?;
+        writeln!(out, "{}", render(&rules))?;
         // Column-level details (styles seen, duplicate counts) read better as sentences.
         let detailed: Vec<_> = failing.iter().filter(|r| r.detail.is_some()).collect();
         if !detailed.is_empty() {
@@ -219,12 +228,38 @@ pub(super) fn write_wrapped(
     Ok(())
 }
 
-fn place(r: &super::model::RuleReport) -> String {
-    if r.field.is_empty() {
-        r.table.clone()
-    } else {
-        format!("{}.{}", r.table, r.field)
+use super::view::place;
+
+/// Shares `budget` columns between two columns of cells, cutting as few cells as it can (ties:
+/// the first column, rule names, gets the room).
+fn split_width(first: &[String], second: &[String], budget: usize) -> (usize, usize) {
+    let widths =
+        |cells: &[String]| -> Vec<usize> { cells.iter().map(|c| c.chars().count()).collect() };
+    let (a, b) = (widths(first), widths(second));
+    let need_a = a.iter().copied().max().unwrap_or(0);
+    let need_b = b.iter().copied().max().unwrap_or(0);
+    if need_a + need_b <= budget {
+        return (need_a, need_b);
     }
+    let floor = 8.min(budget / 2);
+    (floor..=budget - floor)
+        .map(|w| {
+            let cut = a.iter().filter(|&&x| x > w).count()
+                + b.iter().filter(|&&x| x > budget - w).count();
+            (cut, std::cmp::Reverse(w))
+        })
+        .min()
+        .map(|(_, std::cmp::Reverse(w))| (w, budget - w))
+        .unwrap_or((budget / 2, budget - budget / 2))
+}
+
+/// A comfy table as text without the padding it leaves at the end of each line.
+pub(super) fn render(table: &Table) -> String {
+    table
+        .lines()
+        .map(|line| line.trim_end().to_string())
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 /// Greedy word wrap for the detail sentences.

@@ -155,3 +155,42 @@ pub fn run(args: &[&str]) -> (i32, String, String) {
         String::from_utf8_lossy(&output.stderr).into_owned(),
     )
 }
+
+/// Markup, quotes, entities, pipes, backticks and a control character in names, companies,
+/// e-mails, ids and headers: what a renderer must show as text and never interpret. The two
+/// `C-3`/`C-4` records are one person entered twice, so their values reach the duplicate
+/// clusters too; `C-1`'s e-mail and `<b>C|2</b>`'s phone are invalid, so they reach the rule
+/// samples; `C-5` holds a control character (U+0001).
+pub fn hostile_workspace() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("crmaudit.toml"),
+        r#"[workspace]
+name = "Acme <script>document.title='PWN'+'ED'</script> & \"Co\" | `x`"
+as_of = "2024-12-31"
+default_region = "US"
+
+[tables.contacts]
+path = "contacts.csv"
+kind = "contacts"
+"#,
+    )
+    .unwrap();
+    let script = "<script>document.title='PWN'+'ED'</script>";
+    let rows = [
+        "id,first_name,last_name,email,phone,company,created_at,Notes <b>|`x`</b>".to_string(),
+        format!(
+            "C-1,\"{script}\",Smith,\"<img src=x onerror=document.title='PWN'+'ED'>@evil.com\",+1 415 555 0100,Globex,2024-01-02,a"
+        ),
+        "\"<b>C|2</b>\",Bob|Pipe,`tick`,\"bob`x`@example.com\",555,\"\"\"Acme\"\" & Sons | `rm` &amp; <i>Co</i>\",2024-01-03,b".to_string(),
+        format!(
+            "C-3,\"{script}\",\"O'Brien & <i>Sons</i>\",ann.obrien@example.com,+1 415 555 0102,\"Initech | <u>Ltd</u>\",2024-01-04,c"
+        ),
+        format!(
+            "C-4,\"{script}\",\"O'Brien & <i>Sons</i>\",ANN.OBRIEN@EXAMPLE.COM,(415) 555-0102,\"Initech | <u>Ltd</u>\",2024-02-04,d"
+        ),
+        "C-5,Dana,\"Ctrl\u{1}Char\",dana@example.com,+1 415 555 0104,\"  Padded & <s>Co</s>  \",2024-01-06,e".to_string(),
+    ];
+    std::fs::write(dir.path().join("contacts.csv"), rows.join("\n") + "\n").unwrap();
+    dir
+}

@@ -1,0 +1,236 @@
+//! `--format junit`: the audit as JUnit XML, the format every CI system can show as tests.
+//!
+//! One `<testsuite>` per table (sorted by name, like every report), one `<testcase>` per rule
+//! outcome on that table (a rule on each field it checks), in the order of the JSON `rules`.
+//! A rule outcome that fails the gate (`--fail-on`) is a `<failure>` carrying the violation count,
+//! the denominator, the tolerance and a sample of failing record ids; a warning under
+//! `--fail-on fail` passes and says so in `<system-out>`. `--fail-under` becomes a test case of
+//! its own in a `crmaudit` suite. No timestamps or durations: the same input and `--as-of` give
+//! the same bytes, and the suites validate against the Jenkins xUnit `junit-10.xsd`.
+
+use std::io::Write;
+
+use quick_xml::Writer;
+use quick_xml::events::{BytesDecl, BytesText, Event};
+
+use crate::findings::Outcome;
+
+use super::AuditReport;
+use super::model::RuleReport;
+
+/// XML 1.0 cannot carry most control characters even escaped (a DQ014 sample may hold a NUL):
+/// they are written as `\u{1}` so the document stays well-formed and the reader still sees them.
+fn xml_safe(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '\t' | '\n' | '\r' => out.push(c),
+            '\u{0}'..='\u{1f}' | '\u{fffe}' | '\u{ffff}' => {
+                out.push_str(&format!("\\u{{{:x}}}", c as u32))
+            }
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// One line for an attribute: parsers turn newlines in attributes into spaces anyway.
+fn one_line(text: &str) -> String {
+    xml_safe(&text.replace(['\n', '\r'], " "))
+}
+
+/// `DQ001 invalid-email [Email]`; record-level rules (ragged rows...) have no field.
+fn case_name(rule: &RuleReport) -> String {
+    if rule.field.is_empty() {
+        format!("{} {}", rule.code, rule.name)
+    } else {
+        format!("{} {} [{}]", rule.code, rule.name, rule.field)
+    }
+}
+
+fn counts(rule: &RuleReport) -> String {
+    format!(
+        "{} of {} checked ({:.1}%) > tolerance {:.1}%",
+        rule.violations,
+        rule.checked,
+        rule.violation_share * 100.0,
+        rule.threshold * 100.0
+    )
+}
+
+/// The failure's body: what the rule says, the column-level detail, the sample of records.
+fn body(rule: &RuleReport, verdict: &str) -> String {
+    let mut text = format!(
+        "{verdict}: {} violations of {} checked ({:.1}%), tolerance {:.1}%\n",
+        rule.violations,
+        rule.checked,
+        rule.violation_share * 100.0,
+        rule.threshold * 100.0
+    );
+    if let Some(message) = &rule.message {
+        text.push_str(&format!("rule: {message}\n"));
+    }
+    if let Some(detail) = &rule.detail {
+        text.push_str(&format!("detail: {detail}\n"));
+    }
+    if !rule.sample.is_empty() {
+        text.push_str(&format!(
+            "sample of failing records ({} of {}; all in worklist.csv):\n",
+            rule.sample.len(),
+            rule.violations
+        ));
+        for s in &rule.sample {
+            text.push_str(&format!(
+                "  {} (row {}): `{}`\n",
+                s.record_id, s.row, s.value
+            ));
+        }
+    }
+    xml_safe(&text)
+}
+
+pub fn write(report: &AuditReport, out: &mut dyn Write) -> std::io::Result<()> {
+    let mut writer = Writer::new_with_indent(&mut *out, b' ', 2);
+    writer.write_event(Event::Decl(BytesDecl::new("1.0", Some("UTF-8"), None)))?;
+
+    let mut tables: Vec<&str> = report.rules.iter().map(|r| r.table.as_str()).collect();
+    tables.sort_unstable();
+    tables.dedup();
+    let gate_case = report.gate.fail_under.is_some();
+    let failed = |r: &&RuleReport| report.gate.fails(r.outcome);
+    let score_failed = report.gate.fail_under.is_some_and(|min| report.score < min);
+    let tests = report.rules.len() + usize::from(gate_case);
+    let failures = report.rules.iter().filter(failed).count() + usize::from(score_failed);
+
+    let name = format!(
+        "crmaudit {}{}",
+        report.workspace.as_deref().unwrap_or("audit"),
+        format_args!(" as of {}", report.as_of)
+    );
+    writer
+        .create_element("testsuites")
+        .with_attribute(("name", one_line(&name).as_str()))
+        .with_attribute(("tests", tests.to_string().as_str()))
+        .with_attribute(("failures", failures.to_string().as_str()))
+        .with_attribute(("errors", "0"))
+        .write_inner_content(|w| {
+            if gate_case {
+                write_gate_suite(report, score_failed, w)?;
+            }
+            for table in &tables {
+                let rules: Vec<&RuleReport> =
+                    report.rules.iter().filter(|r| r.table == *table).collect();
+                write_table_suite(report, table, &rules, w)?;
+            }
+            Ok(())
+        })?;
+    drop(writer);
+    out.write_all(b"\n")
+}
+
+fn write_gate_suite<W: Write>(
+    report: &AuditReport,
+    failed: bool,
+    w: &mut Writer<W>,
+) -> std::io::Result<()> {
+    let min = report.gate.fail_under.unwrap_or_default();
+    w.create_element("testsuite")
+        .with_attribute(("name", "crmaudit"))
+        .with_attribute(("tests", "1"))
+        .with_attribute(("failures", if failed { "1" } else { "0" }))
+        .with_attribute(("errors", "0"))
+        .with_attribute(("skipped", "0"))
+        .write_inner_content(|w| {
+            let case = w
+                .create_element("testcase")
+                .with_attribute((
+                    "name",
+                    format!("overall score >= {min} (--fail-under)").as_str(),
+                ))
+                .with_attribute(("classname", "crmaudit.gate"));
+            if failed {
+                case.write_inner_content(|w| {
+                    let message = format!("score {:.1} is under {min}", report.score);
+                    w.create_element("failure")
+                        .with_attribute(("type", "fail-under"))
+                        .with_attribute(("message", message.as_str()))
+                        .write_text_content(BytesText::new(&message))?;
+                    Ok(())
+                })?;
+            } else {
+                case.write_empty()?;
+            }
+            Ok(())
+        })?;
+    Ok(())
+}
+
+fn write_table_suite<W: Write>(
+    report: &AuditReport,
+    table: &str,
+    rules: &[&RuleReport],
+    w: &mut Writer<W>,
+) -> std::io::Result<()> {
+    let failures = rules
+        .iter()
+        .filter(|r| report.gate.fails(r.outcome))
+        .count();
+    let input = report.inputs.iter().find(|i| i.table == table);
+    let score = report.tables.iter().find(|t| t.name == table);
+    let classname = format!("crmaudit.{}", one_line(table));
+    w.create_element("testsuite")
+        .with_attribute(("name", one_line(table).as_str()))
+        .with_attribute(("tests", rules.len().to_string().as_str()))
+        .with_attribute(("failures", failures.to_string().as_str()))
+        .with_attribute(("errors", "0"))
+        .with_attribute(("skipped", "0"))
+        .write_inner_content(|w| {
+            w.create_element("properties").write_inner_content(|w| {
+                let mut props: Vec<(&str, String)> = vec![("as_of", report.as_of.clone())];
+                if let Some(input) = input {
+                    props.push(("file", one_line(&input.path)));
+                    props.push(("kind", input.kind.clone()));
+                    props.push(("rows", input.rows.to_string()));
+                }
+                if let Some(score) = score {
+                    props.push(("score", format!("{:.1}", score.score)));
+                }
+                for (name, value) in &props {
+                    w.create_element("property")
+                        .with_attribute(("name", *name))
+                        .with_attribute(("value", value.as_str()))
+                        .write_empty()?;
+                }
+                Ok(())
+            })?;
+            for rule in rules {
+                let case = w
+                    .create_element("testcase")
+                    .with_attribute(("name", one_line(&case_name(rule)).as_str()))
+                    .with_attribute(("classname", classname.as_str()));
+                if report.gate.fails(rule.outcome) {
+                    case.write_inner_content(|w| {
+                        w.create_element("failure")
+                            .with_attribute(("type", rule.outcome.as_str()))
+                            .with_attribute(("message", one_line(&counts(rule)).as_str()))
+                            .write_text_content(BytesText::new(&body(
+                                rule,
+                                rule.outcome.as_str(),
+                            )))?;
+                        Ok(())
+                    })?;
+                } else if rule.outcome == Outcome::Warn {
+                    // A warning the gate lets through: a passing test that says what it saw.
+                    case.write_inner_content(|w| {
+                        w.create_element("system-out")
+                            .write_text_content(BytesText::new(&body(rule, "warn")))?;
+                        Ok(())
+                    })?;
+                } else {
+                    case.write_empty()?;
+                }
+            }
+            Ok(())
+        })?;
+    Ok(())
+}

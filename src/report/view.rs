@@ -1,0 +1,160 @@
+//! Views of the report model that several renderers share (text, Markdown, HTML, JUnit): which
+//! rules to show and in what order, the worst fields, per-table dimension means. Derived from
+//! [`AuditReport`] alone, so every renderer tells the same story in the same order.
+
+use crate::findings::Outcome;
+use crate::score::FieldScore;
+
+use super::AuditReport;
+use super::model::RuleReport;
+
+/// The five score dimensions, in the order reports show them.
+pub const DIMENSIONS: [&str; 5] = [
+    "completeness",
+    "validity",
+    "uniqueness",
+    "timeliness",
+    "consistency",
+];
+
+pub fn dimension(field: &FieldScore, name: &str) -> Option<f64> {
+    match name {
+        "completeness" => field.completeness,
+        "validity" => field.validity,
+        "uniqueness" => field.uniqueness,
+        "timeliness" => field.timeliness,
+        "consistency" => field.consistency,
+        _ => None,
+    }
+}
+
+/// `table.field`, or the table alone for record-level rules.
+pub fn place(rule: &RuleReport) -> String {
+    if rule.field.is_empty() {
+        rule.table.clone()
+    } else {
+        format!("{}.{}", rule.table, rule.field)
+    }
+}
+
+/// Rules that did not pass or found something: worst outcome first, then the larger share of
+/// violations (what to fix first), then by place so that ties read in a stable order.
+pub fn rules_with_findings(report: &AuditReport) -> Vec<&RuleReport> {
+    let mut rules: Vec<&RuleReport> = report
+        .rules
+        .iter()
+        .filter(|r| r.outcome != Outcome::Pass || r.violations > 0)
+        .collect();
+    rules.sort_by(|a, b| {
+        b.outcome
+            .cmp(&a.outcome)
+            .then(b.violation_share.total_cmp(&a.violation_share))
+            .then(a.table.cmp(&b.table))
+            .then(a.code.cmp(&b.code))
+            .then(a.field.cmp(&b.field))
+    });
+    rules
+}
+
+/// A stable anchor for a rule's examples (`rule-3-dq001`): the index in `report.rules` keeps
+/// it unique, and only ASCII letters, digits and dashes reach the id, whatever the names hold.
+pub fn rule_anchor(report: &AuditReport, rule: &RuleReport) -> String {
+    let index = report
+        .rules
+        .iter()
+        .position(|r| std::ptr::eq(r, rule))
+        .unwrap_or(0);
+    format!("rule-{index}-{}", slug(&rule.code))
+}
+
+pub fn slug(text: &str) -> String {
+    text.chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_lowercase()
+            } else {
+                '-'
+            }
+        })
+        .collect()
+}
+
+/// One field of one table with its score.
+pub struct FieldView<'a> {
+    pub table: &'a str,
+    pub field: &'a FieldScore,
+    /// The dimension that pulls the score down most, and its share.
+    pub weakest: Option<(&'static str, f64)>,
+}
+
+/// The fields scoring under 100, lowest first (ties by table and name), at most `limit`.
+pub fn worst_fields(report: &AuditReport, limit: usize) -> Vec<FieldView<'_>> {
+    let mut fields: Vec<FieldView> = report
+        .tables
+        .iter()
+        .flat_map(|t| {
+            t.fields.iter().map(move |f| FieldView {
+                table: &t.name,
+                field: f,
+                weakest: DIMENSIONS
+                    .iter()
+                    .filter_map(|&d| dimension(f, d).map(|v| (d, v)))
+                    .min_by(|a, b| a.1.total_cmp(&b.1)),
+            })
+        })
+        .filter(|v| v.field.score < 100.0)
+        .collect();
+    fields.sort_by(|a, b| {
+        a.field
+            .score
+            .total_cmp(&b.field.score)
+            .then(a.table.cmp(b.table))
+            .then(a.field.name.cmp(&b.field.name))
+    });
+    fields.truncate(limit);
+    fields
+}
+
+/// The mean of a dimension over a table's fields where it applies; none where no field has it.
+pub fn table_dimension(table: &crate::score::TableScore, name: &str) -> Option<f64> {
+    let values: Vec<f64> = table
+        .fields
+        .iter()
+        .filter_map(|f| dimension(f, name))
+        .collect();
+    (!values.is_empty()).then(|| values.iter().sum::<f64>() / values.len() as f64)
+}
+
+/// Cuts `text` to `width` characters, ending in an ellipsis when it had to cut.
+pub fn truncate(text: &str, width: usize) -> String {
+    if text.chars().count() <= width {
+        return text.to_string();
+    }
+    let mut cut: String = text.chars().take(width.saturating_sub(1)).collect();
+    cut.push('…');
+    cut
+}
+
+/// Percent with one decimal, from a share 0-1.
+pub fn percent(share: f64) -> String {
+    format!("{:.1}%", share * 100.0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn truncate_cuts_with_an_ellipsis_and_counts_characters() {
+        assert_eq!(truncate("case-closes-after-creation", 10), "case-clos…");
+        assert_eq!(truncate("short", 10), "short");
+        assert_eq!(truncate("Müller", 6), "Müller");
+        assert_eq!(truncate("Müllerstraße", 6).chars().count(), 6);
+    }
+
+    #[test]
+    fn slug_keeps_only_ascii_letters_digits_and_dashes() {
+        assert_eq!(slug("X001"), "x001");
+        assert_eq!(slug("<script>\"é"), "-script---");
+    }
+}
