@@ -1,6 +1,8 @@
 //! The report model and its renderers. Every renderer reads only [`AuditReport`].
 
 pub mod build;
+pub mod history;
+pub mod history_text;
 pub mod json;
 pub mod kpi_text;
 pub mod model;

@@ -27,6 +27,12 @@ pub struct AuditReport {
     pub summary: Summary,
     /// Wall-clock timings: the only part of the report that differs between identical runs.
     pub timings: Timings,
+    /// `--history FILE`: the store's runs as trend points (see `report::history`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub history: Option<super::history::HistorySummary>,
+    /// `--history` or `--baseline`: this run against the previous one, and the alerts.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub regression: Option<super::history::Regression>,
     /// Every finding, sorted by table, row, field and code. Written to `worklist.csv`; kept out
     /// of the JSON, which would otherwise grow with the data (the rules carry samples).
     #[serde(skip)]
@@ -167,5 +173,9 @@ pub struct Timings {
     /// The KPI stage, bootstraps included.
     #[serde(default)]
     pub kpi_ms: u64,
+    /// `--history`/`--baseline`: fingerprints, comparison and the store's append (after
+    /// `total_ms`, which it is not part of).
+    #[serde(default)]
+    pub history_ms: u64,
     pub total_ms: u64,
 }
