@@ -24,7 +24,7 @@ pub fn evaluate(
             kind: "score_drop".into(),
             subject: String::new(),
             message: format!(
-                "overall score fell {:.1} points since {reference} ({:.1} -> {:.1}), more than [alerts] score_drop = {limit}",
+                "overall score fell {:.2} points since {reference} ({:.2} -> {:.2}), more than [alerts] score_drop = {limit}",
                 -score.change, score.previous, score.current
             ),
             previous: Some(score.previous),
@@ -42,7 +42,7 @@ pub fn evaluate(
                     kind: "table_score_drop".into(),
                     subject: t.name.clone(),
                     message: format!(
-                        "table {} score fell {:.1} points since {reference} ({p:.1} -> {c:.1}), more than [alerts] table_score_drop = {limit}",
+                        "table {} score fell {:.2} points since {reference} ({p:.2} -> {c:.2}), more than [alerts] table_score_drop = {limit}",
                         t.name, -change
                     ),
                     previous: Some(p),

@@ -51,10 +51,11 @@ fn sections(view: &HistoryView) -> (String, Vec<Section>) {
             "change",
             "findings",
             "gate",
+            "alerts",
         ]
         .map(String::from)
         .to_vec(),
-        right: vec![true, false, false, true, true, true, false],
+        right: vec![true, false, false, true, true, true, false, true],
         rows: Vec::new(),
         notes: Vec::new(),
     };
@@ -65,19 +66,14 @@ fn sections(view: &HistoryView) -> (String, Vec<Section>) {
         let gate = if r.gate_passed { "passed" } else { "failed" };
         runs.rows.push(vec![
             r.run_id.to_string(),
-            r.recorded_at
-                .replace('T', " ")
-                .trim_end_matches('Z')
-                .to_string(),
+            // To the minute: the seconds are in --format json.
+            r.recorded_at.replace('T', " ").chars().take(16).collect(),
             r.as_of.clone(),
             format!("{:.1}", r.score),
             change,
             format::count(r.findings),
-            if r.alerts.is_empty() {
-                gate.to_string()
-            } else {
-                format!("{gate}, {} alert(s)", r.alerts.len())
-            },
+            gate.to_string(),
+            r.alerts.len().to_string(),
         ]);
     }
     out.push(runs);
@@ -319,7 +315,7 @@ pub fn text(view: &HistoryView, out: &mut dyn Write) -> std::io::Result<()> {
                     .enumerate()
                     .map(|(i, c)| {
                         let pad = widths[i].saturating_sub(c.chars().count());
-                        if s.right[i] {
+                        if s.right.get(i).copied().unwrap_or(false) {
                             format!("{}{c}", " ".repeat(pad))
                         } else {
                             format!("{c}{}", " ".repeat(pad))
