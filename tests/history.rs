@@ -54,8 +54,11 @@ fn history_json(store: &Path, extra: &[&str]) -> Value {
     serde_json::from_str(&stdout).expect("history JSON")
 }
 
-/// (code, table, field, new ids, fixed ids) of a comparison's finding groups.
-fn groups(findings: &Value) -> Vec<(String, String, String, Vec<String>, Vec<String>)> {
+/// (code, table, field, new ids, fixed ids) of one finding group of a comparison.
+type GroupRow = (String, String, String, Vec<String>, Vec<String>);
+
+/// The finding groups of a comparison.
+fn groups(findings: &Value) -> Vec<GroupRow> {
     let ids = |v: &Value| -> Vec<String> {
         v.as_array()
             .unwrap()

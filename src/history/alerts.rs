@@ -55,10 +55,7 @@ pub fn evaluate(
     }
     if settings.kpi_outside_previous_interval {
         for k in &changes.kpis {
-            let watched = settings
-                .kpis
-                .as_ref()
-                .is_none_or(|ids| ids.iter().any(|id| *id == k.id));
+            let watched = settings.kpis.as_ref().is_none_or(|ids| ids.contains(&k.id));
             if !watched || !k.outside_previous_interval {
                 continue;
             }

@@ -8,7 +8,6 @@
 //! Only the keys needed are read, leniently (unknown keys are ignored), so reports of older and
 //! newer crmaudit versions with `schema_version` 1 serve as baselines.
 
-use std::collections::BTreeMap;
 use std::path::Path;
 
 use serde::Deserialize;
@@ -237,7 +236,7 @@ fn read_worklist(path: &Path) -> Result<FindingKeys> {
     {
         rows.push(record.clone());
     }
-    let mut grouped: BTreeMap<(&str, &str, &str), (&str, Severity, Vec<&str>)> = BTreeMap::new();
+    let mut grouped = super::keys::Grouping::new();
     for r in &rows {
         let get = |i: usize| r.get(i).unwrap_or("");
         let sev = if get(severity) == "fail" {

@@ -160,6 +160,9 @@ pub struct Group {
     pub ids: IdList,
 }
 
+/// Keys being grouped: (table, field, code) -> (rule, severity, record ids in any order).
+pub type Grouping<'a> = BTreeMap<(&'a str, &'a str, &'a str), (&'a str, Severity, Vec<&'a str>)>;
+
 /// Every finding key of a run, grouped and sorted.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct FindingKeys {
@@ -169,8 +172,7 @@ pub struct FindingKeys {
 impl FindingKeys {
     /// From a run's findings (any order).
     pub fn from_findings(findings: &[Finding]) -> FindingKeys {
-        let mut grouped: BTreeMap<(&str, &str, &str), (&str, Severity, Vec<&str>)> =
-            BTreeMap::new();
+        let mut grouped = Grouping::new();
         for f in findings {
             grouped
                 .entry((&f.table, &f.field, &f.code))
@@ -182,9 +184,7 @@ impl FindingKeys {
     }
 
     /// From (table, field, code) -> (rule, severity, ids), e.g. a baseline's worklist.
-    pub fn from_grouped(
-        grouped: BTreeMap<(&str, &str, &str), (&str, Severity, Vec<&str>)>,
-    ) -> Self {
+    pub fn from_grouped(grouped: Grouping<'_>) -> Self {
         let groups = grouped
             .into_par_iter()
             .map(|((table, field, code), (rule, severity, ids))| {

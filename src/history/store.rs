@@ -749,7 +749,9 @@ fn load_snapshot(conn: &Connection, path: &Path, run_id: i64, with_keys: bool) -
 }
 
 fn load_keys(conn: &Connection, path: &Path, run_id: i64) -> Result<FindingKeys> {
-    let rows = (|| -> rusqlite::Result<Vec<(GroupKey, String, String, i64, Vec<u8>)>> {
+    /// (key, rule, severity, count, front-coded ids).
+    type StoredGroup = (GroupKey, String, String, i64, Vec<u8>);
+    let rows = (|| -> rusqlite::Result<Vec<StoredGroup>> {
         conn.prepare("SELECT table_name, field, code, rule, severity, count, record_ids FROM run_findings WHERE run_id = ?1")?
             .query_map([run_id], |r| {
                 Ok((
