@@ -102,6 +102,7 @@ fn single_file_workspace(path: &Path) -> WorkspaceConfig {
         kpi_settings: Default::default(),
         kpis: Default::default(),
         score_weights: Default::default(),
+        alerts: Default::default(),
     }
 }
 
@@ -319,6 +320,7 @@ pub fn run_audit(plan: &AuditPlan) -> Result<AuditReport> {
             dedupe_ms,
             kpi_ms,
             total_ms: start.elapsed().as_millis() as u64,
+            history_ms: 0,
         },
     );
     report.kpis = kpis;
@@ -372,7 +374,12 @@ fn run_command(args: &AuditArgs, kpi_view: bool) -> Result<bool> {
         // Before the work: a bad --out must not cost a full audit to find out.
         report::prepare_out_dir(dir)?;
     }
-    let report = run_audit(&plan)?;
+    // Likewise a bad store, baseline or alert command.
+    let mut history = crate::history::HistoryPlan::from_args(args, &plan.workspace)?;
+    let mut report = run_audit(&plan)?;
+    if let Some(history) = &mut history {
+        crate::history::record(&mut report, history, plan.gate)?;
+    }
     if let Some(dir) = &args.out {
         report::write_outputs(&report, dir, csv_cells(args.raw_csv))?;
     }

@@ -29,6 +29,8 @@ pub enum Command {
     },
     /// KPIs with their confidence annotations (runs the checks their inputs need).
     Kpi(AuditArgs),
+    /// Past runs from the history store: scores and KPIs over time, what is new and what got fixed.
+    History(HistoryArgs),
     /// Write a starter crmaudit.toml for the CSV files in DIR.
     Init {
         /// Folder holding the CSV exports.
@@ -132,6 +134,44 @@ pub struct AuditArgs {
     /// Colour in the terminal summary: auto = only on a terminal; never with NO_COLOR set.
     #[arg(long, value_enum, default_value_t = Color::Auto)]
     pub color: Color,
+    /// Append this run to a history store (SQLite file, created if missing) and compare it with
+    /// the store's previous run.
+    #[arg(long, value_name = "FILE")]
+    pub history: Option<PathBuf>,
+    /// Compare with a previous run's report.json (and the worklist.csv beside it); the gate then
+    /// fails only on problems that are new since it.
+    #[arg(long, value_name = "REPORT")]
+    pub baseline: Option<PathBuf>,
+    /// Fail the run (exit 1) when an [alerts] regression triggers.
+    #[arg(long)]
+    pub fail_on_regression: bool,
+    /// Run CMD (split like a shell command line, never run through a shell) with the alert JSON
+    /// on its stdin when an alert triggers.
+    #[arg(long, value_name = "CMD")]
+    pub alert_cmd: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum HistoryFormat {
+    Text,
+    Json,
+    Markdown,
+}
+
+#[derive(Debug, Args)]
+pub struct HistoryArgs {
+    /// The history store (written by `audit --history FILE`).
+    #[arg(long, value_name = "FILE")]
+    pub history: PathBuf,
+    /// What goes to stdout.
+    #[arg(long, value_enum, default_value_t = HistoryFormat::Text)]
+    pub format: HistoryFormat,
+    /// Compare the latest run with this run id (default: the run before it).
+    #[arg(long, value_name = "RUN")]
+    pub since: Option<i64>,
+    /// Show the last N runs (default: 20 in text and markdown, every run in JSON).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+    pub last: Option<u32>,
 }
 
 #[derive(Debug, Args)]

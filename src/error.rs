@@ -53,6 +53,16 @@ pub enum Error {
         path: String,
         reason: std::io::Error,
     },
+    /// The history store (`--history FILE`) cannot be used: not a store, damaged, locked,
+    /// written by a newer crmaudit. The file is left as it was.
+    #[error("history store {path}: {message}")]
+    #[diagnostic(code(crmaudit::history))]
+    History {
+        path: String,
+        message: String,
+        #[help]
+        help: Option<String>,
+    },
 }
 
 /// A config or rule-pack file kept in memory so that later validation steps can point into it.

@@ -11,7 +11,9 @@
 //! - [`score`] rolls findings up into quality dimensions per field and table;
 //! - [`kpi`] computes the KPI catalogue with statistical intervals, data-quality bounds,
 //!   confidence grades and annotations, from the dataset, the findings and duplicate clusters;
-//! - [`report`] assembles the [`report::AuditReport`] that every renderer reads.
+//! - [`report`] assembles the [`report::AuditReport`] that every renderer reads;
+//! - [`history`] keeps runs in a SQLite store, compares a run with the previous one or a
+//!   baseline, and turns regressions into alerts and gate reasons.
 //!
 //! [`app`] wires the stages for the binary; tests and benches use the same functions.
 
@@ -24,6 +26,7 @@ pub mod dataset;
 pub mod dedupe;
 pub mod error;
 pub mod findings;
+pub mod history;
 pub mod init;
 pub mod kind;
 pub mod kpi;

@@ -48,6 +48,7 @@ fn main() -> ExitCode {
                 }
             }
         }
+        Command::History(args) => crmaudit::history::command::history(&args).map(|_| 0),
         Command::Init { dir, force } => crmaudit::init::init(&dir, force).map(|summary| {
             print!("{summary}");
             0

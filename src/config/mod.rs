@@ -3,6 +3,7 @@
 //! Everything here is parsed with serde (`deny_unknown_fields`, so a typo lists the expected keys)
 //! and validated before any data is read; every error points at the place in its file.
 
+pub mod alerts;
 pub mod dedupe;
 pub mod kpis;
 pub mod preset;

@@ -30,6 +30,8 @@ struct WorkspaceFile {
     kpis: BTreeMap<String, Spanned<super::kpis::KpiOverrideSection>>,
     /// Score weights: `[scores]` dimensions, `[scores.tables]` tables.
     scores: Option<super::kpis::ScoresSection>,
+    /// Regressions against the previous run: `[alerts] score_drop = 5`...
+    alerts: Option<super::alerts::AlertsSection>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -196,6 +198,8 @@ pub struct WorkspaceConfig {
     pub kpi_settings: super::kpis::KpiSettings,
     pub kpis: BTreeMap<String, super::kpis::KpiOverride>,
     pub score_weights: super::kpis::ScoreWeights,
+    /// `[alerts]`: what counts as a regression against the previous run or `--baseline`.
+    pub alerts: super::alerts::AlertSettings,
 }
 
 impl WorkspaceConfig {
@@ -327,6 +331,7 @@ impl WorkspaceConfig {
         let kpi_settings = super::kpis::validate_kpi_section(&source, file.kpi)?;
         let kpis = super::kpis::validate_kpis(&source, file.kpis, &table_names)?;
         let score_weights = super::kpis::validate_scores(&source, file.scores, &table_names)?;
+        let alerts = super::alerts::validate_alerts(&source, file.alerts)?;
         let mut rule_overrides = BTreeMap::new();
         for (code, section) in file.rules {
             let code_span = code.span();
@@ -372,6 +377,7 @@ impl WorkspaceConfig {
             kpi_settings,
             kpis,
             score_weights,
+            alerts,
         })
     }
 

@@ -81,6 +81,7 @@ pub fn build(
             .collect(),
         summary,
         timings,
+        regression: None,
         findings,
         clusters,
     }
@@ -358,31 +359,46 @@ fn attach_values(clusters: &mut [Cluster], result: &DedupeResult, table: &crate:
     }
 }
 
+/// Whether a rule's outcome fails the gate on its own.
+pub fn fails_gate(rule: &RuleReport, settings: GateSettings) -> bool {
+    rule.outcome != Outcome::Pass && rule.outcome >= settings.fail_on
+}
+
+/// The gate reason of a rule that fails it.
+pub fn rule_reason(rule: &RuleReport) -> String {
+    let field = if rule.field.is_empty() {
+        rule.table.clone()
+    } else {
+        format!("{}.{}", rule.table, rule.field)
+    };
+    format!(
+        "{} {} on {field}: {} ({} of {} = {:.1}% > tolerance {:.1}%)",
+        rule.code,
+        rule.name,
+        rule.outcome.as_str(),
+        rule.violations,
+        rule.checked,
+        rule.violation_share * 100.0,
+        rule.threshold * 100.0
+    )
+}
+
+/// The gate reason of a score under `--fail-under`.
+pub fn score_reason(overall: f64, min: f64) -> String {
+    format!("score {overall:.1} is under --fail-under {min}")
+}
+
 fn evaluate_gate(rules: &[RuleReport], overall: f64, settings: GateSettings) -> Gate {
     let mut reasons = Vec::new();
     for rule in rules {
-        if rule.outcome != Outcome::Pass && rule.outcome >= settings.fail_on {
-            let field = if rule.field.is_empty() {
-                rule.table.clone()
-            } else {
-                format!("{}.{}", rule.table, rule.field)
-            };
-            reasons.push(format!(
-                "{} {} on {field}: {} ({} of {} = {:.1}% > tolerance {:.1}%)",
-                rule.code,
-                rule.name,
-                rule.outcome.as_str(),
-                rule.violations,
-                rule.checked,
-                rule.violation_share * 100.0,
-                rule.threshold * 100.0
-            ));
+        if fails_gate(rule, settings) {
+            reasons.push(rule_reason(rule));
         }
     }
     if let Some(min) = settings.fail_under
         && overall < min
     {
-        reasons.push(format!("score {overall:.1} is under --fail-under {min}"));
+        reasons.push(score_reason(overall, min));
     }
     Gate {
         passed: reasons.is_empty(),

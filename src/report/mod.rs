@@ -2,6 +2,8 @@
 
 pub mod build;
 pub mod csv_cells;
+pub mod history;
+pub mod history_text;
 pub mod html;
 pub mod json;
 pub mod junit;

@@ -25,15 +25,17 @@ pub struct AuditReport {
     /// The workspace's `[workspace] name`, for report titles.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub workspace: Option<String>,
-    /// Scores and KPIs of earlier runs from a history store, oldest first; none without one.
-    /// Renderers show trends only when it is present.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub history: Option<History>,
     /// What each score dimension measures, printed next to the scores.
     pub score_definitions: BTreeMap<String, String>,
     pub summary: Summary,
     /// Wall-clock timings: the only part of the report that differs between identical runs.
     pub timings: Timings,
+    /// `--history FILE`: the store's runs as trend points (see `report::history`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub history: Option<super::history::HistorySummary>,
+    /// `--history` or `--baseline`: this run against the previous one, and the alerts.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub regression: Option<super::history::Regression>,
     /// Every finding, sorted by table, row, field and code. Written to `worklist.csv`; kept out
     /// of the JSON, which would otherwise grow with the data (the rules carry samples).
     #[serde(skip)]
@@ -190,24 +192,6 @@ pub struct Cluster {
     pub merge: Vec<(String, String, String)>,
 }
 
-/// Earlier runs, for trend charts (filled from a history store).
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
-pub struct History {
-    pub runs: Vec<HistoryRun>,
-}
-
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct HistoryRun {
-    pub as_of: String,
-    pub score: f64,
-    /// Table name -> score.
-    #[serde(default)]
-    pub tables: BTreeMap<String, f64>,
-    /// KPI id -> value (none where it was not computable).
-    #[serde(default)]
-    pub kpis: BTreeMap<String, Option<f64>>,
-}
-
 /// One KPI with its confidence annotations (filled by the KPI stage, see `crate::kpi`).
 pub use crate::kpi::KpiReport;
 
@@ -235,5 +219,9 @@ pub struct Timings {
     /// The KPI stage, bootstraps included.
     #[serde(default)]
     pub kpi_ms: u64,
+    /// `--history`/`--baseline`: fingerprints, comparison and the store's append (after
+    /// `total_ms`, which it is not part of).
+    #[serde(default)]
+    pub history_ms: u64,
     pub total_ms: u64,
 }

@@ -205,6 +205,7 @@ pub fn write(
     };
     write_wrapped(out, &worklist, "", "  ")?;
     writeln!(out)?;
+    super::history_text::write_summary(report, out)?;
     writeln!(out, "{}", verdict(report, color))?;
     for reason in &report.gate.reasons {
         write_wrapped(out, reason, "  - ", "    ")?;
@@ -213,7 +214,7 @@ pub fn write(
 }
 
 /// Writes `text` wrapped to 80 columns with the given indents.
-pub(super) fn write_wrapped(
+pub(crate) fn write_wrapped(
     out: &mut dyn Write,
     text: &str,
     first: &str,

@@ -10,7 +10,7 @@ use crate::kpi::KpiReport;
 use crate::kpi::format;
 use crate::score::TableScore;
 
-use super::super::model::History;
+use super::super::history::HistorySummary;
 use super::super::view::{self, FieldView};
 
 /// SVG coordinates with one decimal: enough for a screen, and stable bytes.
@@ -447,14 +447,14 @@ pub fn forest_legend(level: f64) -> Markup {
 }
 
 /// History: the overall score over the runs of a history store, one point per run.
-pub fn trend(history: &History) -> Markup {
+pub fn trend(history: &HistorySummary) -> Markup {
     let left = 56.0;
     let plot_w = 640.0;
     let plot_h = 180.0;
     let top = 20.0;
     let width = left + plot_w + 30.0;
     let height = top + plot_h + 50.0;
-    let runs = &history.runs;
+    let runs = &history.points;
     let lo = runs.iter().map(|r| r.score).fold(100.0, f64::min);
     let floor = ((lo - 1.0) / 5.0).floor().clamp(0.0, 19.0) * 5.0;
     let x = |i: usize| {

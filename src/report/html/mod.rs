@@ -512,7 +512,7 @@ fn kpi_card(k: &KpiReport, level: f64) -> Markup {
 }
 
 fn trends(report: &AuditReport) -> Markup {
-    let Some(history) = report.history.as_ref().filter(|h| !h.runs.is_empty()) else {
+    let Some(history) = report.history.as_ref().filter(|h| !h.points.is_empty()) else {
         return html! {};
     };
     html! {
