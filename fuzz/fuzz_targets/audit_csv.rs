@@ -6,7 +6,7 @@
 use clap::Parser;
 use crmaudit::app::{AuditPlan, run_audit};
 use crmaudit::cli::{Cli, Command};
-use crmaudit::report::{csv_cells::CsvCells, json, text, worklist};
+use crmaudit::report::{csv_cells::CsvCells, html, json, junit, markdown, text, worklist};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
@@ -39,4 +39,7 @@ fuzz_target!(|data: &[u8]| {
     text::write(&report, &options, &mut out).unwrap();
     worklist::write_worklist(&report, CsvCells::SpreadsheetSafe, &mut out).unwrap();
     worklist::write_duplicates(&report, CsvCells::SpreadsheetSafe, &mut out).unwrap();
+    html::write(&report, &mut out).unwrap();
+    junit::write(&report, &mut out).unwrap();
+    markdown::write(&report, &mut out).unwrap();
 });
