@@ -72,7 +72,7 @@ fn close(a: &str, b: &str) -> bool {
 fn initial_of(x: &str, y: &str, y_key: &Key) -> bool {
     x.len() == 1
         && (y.as_bytes().first() == x.as_bytes().first()
-            || y_key.canon.as_bytes().first() == x.as_bytes().first())
+            || y_key.canon().as_bytes().first() == x.as_bytes().first())
 }
 
 fn aliases(a: &Key, b: &Key) -> bool {
@@ -110,7 +110,7 @@ pub fn level(compare: Comparison, a: &Key, b: &Key) -> u8 {
     use Comparison as C;
     match compare {
         C::FirstName => {
-            let (x, y) = (&*a.aux, &*b.aux);
+            let (x, y) = (a.aux(), b.aux());
             if x == y {
                 // `Mary Ann` / `Mary`: the given name agrees.
                 0
@@ -122,7 +122,7 @@ pub fn level(compare: Comparison, a: &Key, b: &Key) -> u8 {
                 let sim = Sim::of(x, y);
                 if sim.typo() {
                     2
-                } else if (!a.alt.is_empty() && a.alt == b.alt)
+                } else if (!a.alt().is_empty() && a.alt() == b.alt())
                     || sim.jw >= SIMILAR_JW
                     || sim.close()
                 {
@@ -133,26 +133,29 @@ pub fn level(compare: Comparison, a: &Key, b: &Key) -> u8 {
             }
         }
         C::LastName => {
-            let sim = Sim::of(&a.text, &b.text);
+            let sim = Sim::of(a.text(), b.text());
             // A given name in the surname field of both records (both swapped): aliases count.
             if sim.typo() || aliases(a, b) {
                 1
-            } else if (!a.alt.is_empty() && a.alt == b.alt) || sim.jw >= SIMILAR_JW || sim.close() {
+            } else if (!a.alt().is_empty() && a.alt() == b.alt())
+                || sim.jw >= SIMILAR_JW
+                || sim.close()
+            {
                 2
             } else {
                 3
             }
         }
         C::FullName => {
-            if a.alt == b.alt {
+            if a.alt() == b.alt() {
                 // The same words in another order (`Smith John`).
                 0
-            } else if a.canon == b.canon && aliases(a, b) {
+            } else if a.canon() == b.canon() && aliases(a, b) {
                 1
-            } else if typo(&a.text, &b.text) {
+            } else if typo(a.text(), b.text()) {
                 2
-            } else if token_set(&a.text, &b.text) >= 0.5
-                || jaro_winkler(&a.text, &b.text) >= SIMILAR_JW
+            } else if token_set(a.text(), b.text()) >= 0.5
+                || jaro_winkler(a.text(), b.text()) >= SIMILAR_JW
             {
                 3
             } else {
@@ -160,16 +163,16 @@ pub fn level(compare: Comparison, a: &Key, b: &Key) -> u8 {
             }
         }
         C::Email => {
-            let free = |k: &Key| FREEMAIL_DOMAINS.contains(&*k.aux);
-            if a.alt == b.alt {
+            let free = |k: &Key| FREEMAIL_DOMAINS.contains(k.aux());
+            if a.alt() == b.alt() {
                 // One local part at a personal and a work domain is one person's pattern; at two
                 // employers' domains it is two mailboxes of two employers (namesakes).
                 if free(a) || free(b) { 1 } else { 3 }
-            } else if a.aux == b.aux
-                && (a.canon == b.canon
+            } else if a.aux() == b.aux()
+                && (a.canon() == b.canon()
                     // `iris.clark48` / `iris.clark79` at Gmail: a name plus a number is what
                     // everyone picks there, so only the nickname pattern counts.
-                    || (!free(a) && jaro_winkler(&a.alt, &b.alt) >= 0.9))
+                    || (!free(a) && jaro_winkler(a.alt(), b.alt()) >= 0.9))
             {
                 2
             } else {
@@ -178,7 +181,7 @@ pub fn level(compare: Comparison, a: &Key, b: &Key) -> u8 {
         }
         C::Phone => {
             // One edit in the digits, or one number written without its country code.
-            let (x, y) = (&*a.alt, &*b.alt);
+            let (x, y) = (a.alt(), b.alt());
             let short = x.len().min(y.len());
             if short >= 7 && (x.ends_with(y) || y.ends_with(x) || one_digit_off(x, y)) {
                 1
@@ -187,9 +190,9 @@ pub fn level(compare: Comparison, a: &Key, b: &Key) -> u8 {
             }
         }
         C::Company => {
-            if a.alt == b.alt
-                || token_set(&a.text, &b.text) >= 0.67
-                || jaro_winkler(&a.text, &b.text) >= TYPO_JW
+            if a.alt() == b.alt()
+                || token_set(a.text(), b.text()) >= 0.67
+                || jaro_winkler(a.text(), b.text()) >= TYPO_JW
             {
                 1
             } else {
@@ -198,10 +201,10 @@ pub fn level(compare: Comparison, a: &Key, b: &Key) -> u8 {
         }
         C::Domain | C::Exact => 1,
         C::Address => {
-            if a.alt == b.alt {
+            if a.alt() == b.alt() {
                 0
             } else {
-                let s = token_set(&a.text, &b.text);
+                let s = token_set(a.text(), b.text());
                 if s >= 0.75 {
                     1
                 } else if s >= 0.4 {
@@ -212,14 +215,14 @@ pub fn level(compare: Comparison, a: &Key, b: &Key) -> u8 {
             }
         }
         C::City | C::Text => {
-            if jaro_winkler(&a.text, &b.text) >= 0.9 {
+            if jaro_winkler(a.text(), b.text()) >= 0.9 {
                 1
             } else {
                 2
             }
         }
         C::Postcode | C::Id => {
-            if a.text.len().min(b.text.len()) >= 3 && osa_within(&a.text, &b.text, 1) <= 1 {
+            if a.text().len().min(b.text().len()) >= 3 && osa_within(a.text(), b.text(), 1) <= 1 {
                 1
             } else {
                 2
@@ -248,8 +251,8 @@ pub fn level(compare: Comparison, a: &Key, b: &Key) -> u8 {
 /// record holds in its last-name field. Gives a first-name level (exact, alias, typo, initial),
 /// or none when they do not agree that well.
 pub fn cross_first(first: &Key, other: &Key) -> Option<u8> {
-    let x = &*first.aux;
-    let y = &*other.text;
+    let x = first.aux();
+    let y = other.text();
     if x == y {
         Some(0)
     } else if aliases(first, other) {
@@ -268,15 +271,15 @@ pub fn cross_first(first: &Key, other: &Key) -> Option<u8> {
 /// Swapped names: a last name against the value another record holds in its first-name field.
 /// Gives a last-name level (exact, typo), or none.
 pub fn cross_last(last: &Key, other: &Key) -> Option<u8> {
-    let y = other.text.replace(' ', "");
-    if *last.text == *y {
+    let y = other.text().replace(' ', "");
+    if *last.text() == *y {
         Some(0)
-    } else if typo(&last.text, &y) || aliases(last, other) {
+    } else if typo(last.text(), &y) || aliases(last, other) {
         // `Alex` in the last-name field against `Alexander`: the same given name.
         Some(1)
-    } else if close(&last.text, &y)
-        || initial_of(&last.text, &y, other)
-        || initial_of(&y, &last.text, last)
+    } else if close(last.text(), &y)
+        || initial_of(last.text(), &y, other)
+        || initial_of(&y, last.text(), last)
     {
         Some(2)
     } else {
@@ -291,7 +294,7 @@ mod tests {
 
     fn lvl(compare: Comparison, a: &str, b: &str) -> &'static str {
         let (ka, kb) = (key_of(compare, a).unwrap(), key_of(compare, b).unwrap());
-        let l = if ka.text == kb.text {
+        let l = if ka.text() == kb.text() {
             0
         } else {
             level(compare, &ka, &kb)
@@ -396,7 +399,7 @@ mod proptests {
                 let (Some(ka), Some(kb)) = (key_of(c, &a), key_of(c, &b)) else {
                     continue;
                 };
-                if ka.text != kb.text {
+                if ka.text() != kb.text() {
                     let l = level(c, &ka, &kb) as usize;
                     prop_assert!(l < c.levels().len());
                 }
@@ -410,7 +413,7 @@ mod proptests {
         fn levels_are_symmetric(a in "[a-zA-Z .'-]{1,12}", b in "[a-zA-Z .'-]{1,12}") {
             for &c in Comparison::ALL {
                 if let (Some(ka), Some(kb)) = (key_of(c, &a), key_of(c, &b))
-                    && ka.text != kb.text
+                    && ka.text() != kb.text()
                 {
                     prop_assert_eq!(level(c, &ka, &kb), level(c, &kb, &ka), "{:?}", c);
                 }
