@@ -116,6 +116,24 @@ fn toml_string(s: &str) -> String {
     toml::Value::String(s.to_string()).to_string()
 }
 
+/// Text from the files (header names, file names, error messages) made safe for a TOML comment
+/// and a terminal line: a header holding a newline must not end the comment and write keys of
+/// its own (`"note\n[rules.DQ001]\nenabled = false"` would switch a rule off), and control
+/// characters are not allowed in TOML comments at all. They are shown escaped instead.
+fn comment_safe(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if c.is_control() => out.push_str(&format!("\\u{{{:x}}}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
 /// Writes DIR/crmaudit.toml and returns a summary for the terminal.
 pub fn init(dir: &Path, force: bool) -> Result<String> {
     if !dir.is_dir() {
@@ -232,7 +250,12 @@ pub fn init(dir: &Path, force: bool) -> Result<String> {
             r.columns
         );
         if !r.unmapped.is_empty() {
-            let shown: Vec<&str> = r.unmapped.iter().take(12).map(String::as_str).collect();
+            let shown: Vec<String> = r
+                .unmapped
+                .iter()
+                .take(12)
+                .map(|h| comment_safe(h))
+                .collect();
             let more = r.unmapped.len().saturating_sub(12);
             let _ = writeln!(
                 toml,
@@ -254,15 +277,33 @@ pub fn init(dir: &Path, force: bool) -> Result<String> {
         let _ = writeln!(
             summary,
             "  {:<18} {:<28} {:<16} {}",
-            name,
-            r.file,
+            comment_safe(&name),
+            comment_safe(&r.file),
             r.kind,
             r.preset.as_deref().unwrap_or("(not recognised)")
         );
     }
     for (file, why) in &skipped {
+        let (file, why) = (comment_safe(file), comment_safe(why));
         let _ = writeln!(toml, "# skipped {file}: {why}");
         let _ = writeln!(summary, "  skipped {file}: {why}");
+    }
+    // What init writes must read back as the tables it found, nothing more: a config that does
+    // not parse, or parses into other settings, is a bug here, never a file to leave behind.
+    match crate::config::WorkspaceConfig::parse(&target, toml.clone()) {
+        Ok(config) if config.tables.len() == found.len() => {}
+        Ok(config) => {
+            return Err(usage(format!(
+                "internal error: the config init wrote reads back as {} table(s), not {}; nothing written",
+                config.tables.len(),
+                found.len()
+            )));
+        }
+        Err(err) => {
+            return Err(usage(format!(
+                "internal error: the config init wrote does not read back ({err}); nothing written"
+            )));
+        }
     }
     crate::report::write_atomic(dir, "crmaudit.toml", |w| w.write_all(toml.as_bytes()))?;
     Ok(format!(

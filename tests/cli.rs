@@ -572,3 +572,44 @@ fn init_skips_a_file_it_cannot_read_and_says_so() {
     let (code, _, stderr) = run(&["audit", dir.path().to_str().unwrap(), "--no-progress", "-q"]);
     assert!(code == 0 || code == 1, "{stderr}");
 }
+
+/// Header names reach the config `init` writes only inside comments. A header holding a newline
+/// once ended its comment and wrote `[rules.DQ001] enabled = false` into the config, switching
+/// the e-mail check off with the gate green; control characters made the next audit refuse the
+/// config. Both files of the fixture must still fail DQ001 after `init`.
+#[test]
+fn init_keeps_header_names_from_writing_config_keys() {
+    let dir = tempfile::tempdir().unwrap();
+    for file in ["contacts.csv", "leads.csv"] {
+        std::fs::copy(
+            fixture(&format!("init-injection/{file}")),
+            dir.path().join(file),
+        )
+        .unwrap();
+    }
+    let (code, stdout, stderr) = run(&["init", dir.path().to_str().unwrap()]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(!stdout.contains('\u{1b}'), "{stdout:?}");
+    let toml = std::fs::read_to_string(dir.path().join("crmaudit.toml")).unwrap();
+    assert!(
+        !toml.lines().any(|l| l.trim_start().starts_with("[rules")),
+        "{toml}"
+    );
+    assert!(
+        toml.contains(r"note\n[rules.DQ001]\nenabled = false"),
+        "{toml}"
+    );
+    assert!(toml.contains(r"na\u{1}me\u{1b}[31m"), "{toml}");
+    let run = audit(dir.path(), &["--as-of", "2024-12-31"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    for table in ["contacts", "leads"] {
+        let rule = run.report()["rules"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["code"] == "DQ001" && r["table"] == table)
+            .cloned()
+            .unwrap_or_else(|| panic!("DQ001 ran on {table}"));
+        assert_eq!(rule["outcome"], "fail", "{rule}");
+    }
+}
