@@ -51,6 +51,27 @@ fn case_01_duplicate_counts_say_what_they_count() {
     );
     // The surplus records are the ones listed, each pointing at the record it duplicates.
     assert_eq!(run.ids("DQ201"), ids(&["2", "4", "5"]));
+    // duplicates.csv holds the groups the summary counts, whole, even though entity matching
+    // (which runs on contacts) found no cluster here: it once held its header alone.
+    let rows = run.csv("duplicates.csv");
+    let mut groups: Vec<(String, Vec<String>)> = Vec::new();
+    for r in &rows {
+        match groups.iter_mut().find(|g| g.0 == r["cluster_id"]) {
+            Some(g) => g.1.push(r["record_id"].clone()),
+            None => groups.push((r["cluster_id"].clone(), vec![r["record_id"].clone()])),
+        }
+    }
+    let members: Vec<Vec<String>> = groups.into_iter().map(|g| g.1).collect();
+    assert_eq!(
+        members,
+        [ids(&["1", "2"]), ids(&["3", "4", "5"])],
+        "{rows:?}"
+    );
+    // And the worklist points each surplus record at its group.
+    let worklist = run.worklist();
+    for r in worklist.iter().filter(|r| r["code"] == "DQ201") {
+        assert!(!r["cluster_id"].is_empty(), "{r:?}");
+    }
 }
 
 #[test]

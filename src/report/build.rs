@@ -177,11 +177,21 @@ fn duplicates(
     let mut summaries = Vec::new();
     let mut clusters = Vec::new();
     // Where entity matching ran, its clusters are the duplicates of the table; DQ201's exact
-    // counts are still reported beside them.
-    let matched_tables: Vec<&str> = outcomes
+    // counts are still reported beside them, and an exact group that no fuzzy cluster holds
+    // whole (the matcher found too little evidence, or none at all) is listed as well, so that
+    // no duplicate group the summary counts is missing from duplicates.csv.
+    let fuzzy_cluster_of: BTreeMap<&str, std::collections::HashMap<usize, usize>> = outcomes
         .iter()
-        .filter(|o| entities(o).is_some())
-        .map(|o| o.table.as_str())
+        .filter_map(|o| entities(o).map(|r| (o.table.as_str(), r)))
+        .map(|(table, r)| {
+            let of = r
+                .clusters
+                .iter()
+                .enumerate()
+                .flat_map(|(c, cluster)| cluster.members.iter().map(move |m| (m.record, c)))
+                .collect();
+            (table, of)
+        })
         .collect();
     for o in outcomes {
         if let Some(result) = entities(o) {
@@ -216,13 +226,17 @@ fn duplicates(
             surplus_records: counts.surplus_records,
             matching: None,
         });
-        if matched_tables.contains(&o.table.as_str()) {
-            continue;
-        }
         let Some(table) = dataset.table_by_name(&o.table).map(|t| &dataset.tables[t]) else {
             continue;
         };
+        let fuzzy = fuzzy_cluster_of.get(o.table.as_str());
         for (n, group) in counts.members.iter().enumerate() {
+            if let Some(of) = fuzzy {
+                let first = group.first().and_then(|r| of.get(r));
+                if first.is_some() && group.iter().all(|r| of.get(r) == first) {
+                    continue;
+                }
+            }
             clusters.push(Cluster {
                 table: o.table.clone(),
                 cluster_id: format!("{}-{}-{}", o.table, o.field, n + 1),
