@@ -156,6 +156,15 @@ impl AuditPlan {
             })?),
             None => None,
         };
+        if let Some(start) = period.as_ref().and_then(|p| p.starts_after(as_of)) {
+            return Err(usage_help(
+                format!(
+                    "--period {} starts on {start}, after the as-of date {as_of}: no KPI can be measured in it yet",
+                    args.period.as_deref().unwrap_or_default().trim()
+                ),
+                "pass an --as-of inside or after the period, or a period that has begun",
+            ));
+        }
         if let Some(score) = args.fail_under
             && !(0.0..=100.0).contains(&score)
         {

@@ -717,3 +717,43 @@ fn the_audits_fuzzy_duplicates_reach_the_kpi_bounds() {
         "{kpi}"
     );
 }
+
+/// A period that begins after the as-of date holds no records: `--period 2025` at an as-of of
+/// 2024-12-31 once graded user adoption 0.0% with high confidence, retention 100% and churn 0%.
+#[test]
+fn a_period_that_has_not_begun_measures_nothing() {
+    let (code, _, stderr) = run(&["kpi", fixture("demo").to_str().unwrap(), "--period", "2025"]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(
+        stderr.contains("--period 2025 starts on 2025-01-01, after the as-of date 2024-12-31"),
+        "{stderr}"
+    );
+    // Set in the config, where the as-of date may come later from the command line: the KPI is
+    // not computable and says why, and the others are unaffected.
+    let dir = tempfile::tempdir().unwrap();
+    for entry in std::fs::read_dir(fixture("demo")).unwrap() {
+        let path = entry.unwrap().path();
+        std::fs::copy(&path, dir.path().join(path.file_name().unwrap())).unwrap();
+    }
+    let config_path = dir.path().join("crmaudit.toml");
+    let config = std::fs::read_to_string(&config_path).unwrap();
+    let config = config.replacen("[kpis.churn]\n", "[kpis.churn]\nperiod = \"2025-Q1\"\n", 1);
+    assert!(
+        config.contains("period = \"2025-Q1\""),
+        "the demo config has [kpis.churn]"
+    );
+    std::fs::write(&config_path, config).unwrap();
+    let run = audit(dir.path(), &[]);
+    let report = run.report();
+    let churn = kpi(&report, "churn");
+    assert_eq!(churn["status"], "not_computable", "{churn}");
+    assert!(churn["confidence"].is_null());
+    assert!(
+        churn["reason"]
+            .as_str()
+            .unwrap()
+            .contains("starts on 2025-01-01, after the as-of date 2024-12-31"),
+        "{churn}"
+    );
+    assert_eq!(kpi(&report, "retention")["status"], "ok");
+}

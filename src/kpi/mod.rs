@@ -319,7 +319,17 @@ fn report<'a, 'd>(
         higher_is_better: def.higher_is_better,
         inputs: Vec::new(),
     };
-    let main = match kpi.evaluate(&ctx(Mode::Exact)) {
+    // A period that has not begun on the as-of date holds no records by construction: an empty
+    // count there is not a measured 0% (or 100%) with high confidence.
+    let evaluated = if period.start > period.end {
+        Err(format!(
+            "the period {} starts on {}, after the as-of date {}: nothing in it has happened yet",
+            period.label, period.start, period.end
+        ))
+    } else {
+        kpi.evaluate(&ctx(Mode::Exact))
+    };
+    let main = match evaluated {
         Ok(e) => e,
         Err(reason) => {
             out.status = "not_computable".into();

@@ -104,6 +104,12 @@ impl PeriodSpec {
         }
     }
 
+    /// The first day of the period, when it is after `as_of` (the period has not begun).
+    pub fn starts_after(&self, as_of: Date) -> Option<Date> {
+        let (start, _) = self.range(as_of);
+        (start > as_of).then_some(start)
+    }
+
     pub fn resolve(&self, as_of: Date) -> Period {
         let (start, end) = self.range(as_of);
         let partial = end > as_of;
