@@ -127,9 +127,21 @@ pub fn score_weighted(
         .map(|table| {
             let name = &*table.name;
             let rows = table.rows();
-            let mut fields: Vec<FieldScore> = table
-                .mapped_columns()
-                .collect::<Vec<_>>()
+            // Mapped fields, and the unmapped columns a rule of the user's own checks (their
+            // codes never start with DQ): a table whose only checked column is unmapped must not
+            // score 100 while its records fail that rule.
+            let user_checked = |col: usize| {
+                let header = table.header(col);
+                outcomes
+                    .iter()
+                    .any(|o| o.table == name && o.field == header && !o.code.starts_with("DQ"))
+            };
+            let mut columns: Vec<usize> = table.mapped_columns().collect();
+            columns.extend(
+                (0..table.raw.columns.len())
+                    .filter(|&c| table.canonical(c).is_none() && user_checked(c)),
+            );
+            let mut fields: Vec<FieldScore> = columns
                 .par_iter()
                 .map(|&col| {
                     let header = table.header(col);
@@ -137,7 +149,13 @@ pub fn score_weighted(
                         .iter()
                         .filter(|v| is_missing(v))
                         .count();
-                    let completeness = (rows > 0).then(|| 1.0 - missing as f64 / rows as f64);
+                    // An unmapped column is expected to be filled only where a rule says so.
+                    let wants_values = table.canonical(col).is_some()
+                        || outcomes.iter().any(|o| {
+                            o.table == name && o.field == header && o.check == CheckKind::Required
+                        });
+                    let completeness =
+                        (rows > 0 && wants_values).then(|| 1.0 - missing as f64 / rows as f64);
                     let share = |dim: Dimension| -> Option<f64> {
                         let mut violating: HashSet<usize> = HashSet::new();
                         let mut checked = 0;
