@@ -56,6 +56,28 @@ pub fn rules_with_findings(report: &AuditReport) -> Vec<&RuleReport> {
     rules
 }
 
+/// Whether a rule outcome is one of the gate's reasons to fail: at or above `--fail-on`, and not
+/// a problem that the `--baseline` already had (`regression.known_problems`, which no longer
+/// fail the run).
+pub fn fails_gate(report: &AuditReport, rule: &RuleReport) -> bool {
+    report.gate.fails(rule.outcome) && !is_known_problem(report, &super::build::rule_reason(rule))
+}
+
+/// Whether the score under `--fail-under` fails the gate (not when the baseline had it too).
+pub fn score_fails_gate(report: &AuditReport) -> bool {
+    report.gate.fail_under.is_some_and(|min| {
+        report.score < min
+            && !is_known_problem(report, &super::build::score_reason(report.score, min))
+    })
+}
+
+fn is_known_problem(report: &AuditReport, reason: &str) -> bool {
+    report
+        .regression
+        .as_ref()
+        .is_some_and(|r| r.known_problems.iter().any(|k| k == reason))
+}
+
 /// A stable anchor for a rule's examples (`rule-3-dq001`): the index in `report.rules` keeps
 /// it unique, and only ASCII letters, digits and dashes reach the id, whatever the names hold.
 pub fn rule_anchor(report: &AuditReport, rule: &RuleReport) -> String {
