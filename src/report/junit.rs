@@ -307,20 +307,6 @@ fn regression_cases(r: &Regression) -> Vec<RegressionCase<'_>> {
     cases
 }
 
-/// `run 3 (as of 2024-12-31)`, `baseline out/report.json (as of 2024-12-31)`.
-fn compared_with(r: &Regression) -> String {
-    let c = &r.compared_with;
-    let as_of = c
-        .as_of
-        .as_ref()
-        .map_or(String::new(), |d| format!(" (as of {d})"));
-    match (c.source.as_str(), c.run_id, &c.path) {
-        ("history", Some(id), _) => format!("run {id}{as_of}"),
-        ("baseline", _, Some(path)) => format!("baseline {path}{as_of}"),
-        _ => "nothing: the first run of the store".to_string(),
-    }
-}
-
 fn write_regression_suite<W: Write>(
     r: &Regression,
     cases: &[RegressionCase],
@@ -338,7 +324,7 @@ fn write_regression_suite<W: Write>(
             w.create_element("properties").write_inner_content(|w| {
                 let f = &r.changes.findings;
                 let mut props: Vec<(&str, String)> = vec![
-                    ("compared_with", one_line(&compared_with(r))),
+                    ("compared_with", one_line(&view::compared_with(r))),
                     ("fail_on_regression", r.fail_on_regression.to_string()),
                 ];
                 if r.compared_with.source != "none" {
