@@ -237,6 +237,16 @@ fn report_html_shows_what_changed_since_the_last_run() {
     assert!(trends.contains(">run 1</text>") && trends.contains(">run 2</text>"));
     let (svgs, titled) = svg_count_with_titles(&html);
     assert_eq!(svgs, titled, "every chart has a <title>");
+    // No element carries an attribute twice (a browser would drop the second class).
+    for tag in html
+        .split('<')
+        .skip(1)
+        .map(|t| &t[..t.find('>').unwrap_or(t.len())])
+    {
+        for attr in [" class=", " id=", " style="] {
+            assert!(tag.matches(attr).count() <= 1, "{attr} twice in <{tag}>");
+        }
+    }
     // Every in-page link lands on an id of the page.
     for href in html.split("href=\"").skip(1) {
         let target = &href[..href.find('"').unwrap()];

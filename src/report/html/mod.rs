@@ -217,6 +217,16 @@ fn header(report: &AuditReport) -> Markup {
                             dt { "KPI confidence" }
                             dd { (grades("high")) " high · " (grades("medium")) " medium · " (grades("low")) " low" }
                         }
+                        @if let Some(r) = report.regression.as_ref().filter(|r| r.compared_with.source != "none") {
+                            dt { a href="#since" {
+                                @match r.compared_with.run_id { Some(id) => { "Since run " (id) } None => { "Since the baseline" } }
+                            } }
+                            dd {
+                                span.bad[r.changes.findings.new > 0] { (format::count(r.changes.findings.new)) " new" }
+                                " · " (format::count(r.changes.findings.fixed)) " fixed"
+                                @if !r.alerts.is_empty() { " · " span.bad { (r.alerts.len()) " alert(s)" } }
+                            }
+                        }
                         dt { "Lowest table" }
                         dd {
                             @if let Some(t) = report.tables.iter().min_by(|a, b| a.score.total_cmp(&b.score).then(a.name.cmp(&b.name))) {

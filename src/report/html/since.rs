@@ -124,26 +124,26 @@ pub fn section(report: &AuditReport) -> Markup {
                 }
                 div {
                     div.small { "new findings" }
-                    div.big class=(if f.new > 0 { "bad" } else { "" }) { (format::count(f.new)) }
+                    div.big.bad[f.new > 0] { (format::count(f.new)) }
                     div.small { a href="#since-new" { "by rule and field" } }
                 }
                 div {
                     div.small { "fixed findings" }
-                    div.big class=(if f.fixed > 0 { "good" } else { "" }) { (format::count(f.fixed)) }
+                    div.big.good[f.fixed > 0] { (format::count(f.fixed)) }
                     div.small { a href="#since-fixed" { "by rule and field" } }
                 }
                 div {
                     div.small { "rule outcomes" }
                     div.big {
-                        span class=(if count(RuleMove::NewlyFailing) > 0 { "bad" } else { "" }) { (count(RuleMove::NewlyFailing)) }
-                        " / " span class=(if count(RuleMove::Fixed) > 0 { "good" } else { "" }) { (count(RuleMove::Fixed)) }
+                        span.bad[count(RuleMove::NewlyFailing) > 0] { (count(RuleMove::NewlyFailing)) }
+                        " / " span.good[count(RuleMove::Fixed) > 0] { (count(RuleMove::Fixed)) }
                         " / " (count(RuleMove::Other))
                     }
                     div.small { "newly failing / fixed / changed" }
                 }
                 div {
                     div.small { "alerts" }
-                    div.big class=(if r.alerts.is_empty() { "" } else { "bad" }) { (r.alerts.len()) }
+                    div.big.bad[!r.alerts.is_empty()] { (r.alerts.len()) }
                     div.small {
                         @if r.alerts.is_empty() { "none triggered" }
                         @else if r.fail_on_regression { "they fail the gate" }
@@ -194,7 +194,7 @@ fn alerts(r: &Regression) -> Markup {
                 } }
                 tbody {
                     @for a in &r.alerts {
-                        tr class=(if r.fail_on_regression { "gating" } else { "" }) {
+                        tr.gating[r.fail_on_regression] {
                             td.id { code { (a.kind) } }
                             td {
                                 @if !a.subject.is_empty() { (a.subject) }
@@ -259,7 +259,7 @@ fn scores(r: &Regression) -> Markup {
             thead { tr { th { "score" } th.num { "previous" } th.num { "current" } th.num { "change" } } }
             tbody {
                 @if let Some(s) = &r.changes.score {
-                    tr class=(if r.alerts.iter().any(|a| a.kind == "score_drop") { "gating" } else { "" }) {
+                    tr.gating[r.alerts.iter().any(|a| a.kind == "score_drop")] {
                         td { strong { "overall" } }
                         td.num { (format!("{:.2}", s.previous)) }
                         td.num { (format!("{:.2}", s.current)) }
@@ -267,7 +267,7 @@ fn scores(r: &Regression) -> Markup {
                     }
                 }
                 @for t in &moved {
-                    tr class=(if dropped(&t.name) { "gating" } else { "" }) {
+                    tr.gating[dropped(&t.name)] {
                         td { (t.name) }
                         td.num { @match t.previous { Some(p) => { (format!("{p:.2}")) } None => { span.small { "new table" } } } }
                         td.num { @match t.current { Some(c) => { (format!("{c:.2}")) } None => { span.small { "gone" } } } }
@@ -307,7 +307,7 @@ fn rule_changes(rules: &[(RuleMove, &RuleChange)]) -> Markup {
                 } }
                 tbody {
                     @for (m, c) in rules.iter().take(ROWS_SHOWN) {
-                        tr class=(if *m == RuleMove::NewlyFailing { "gating" } else { "" }) {
+                        tr.gating[*m == RuleMove::NewlyFailing] {
                             td.id { @if *m == RuleMove::Other { span.small { (other(c)) } } @else { (label(*m)) } }
                             td { strong { (c.code) } " " (c.name) }
                             td { code { (place(&c.table, &c.field)) } }
@@ -438,7 +438,7 @@ fn kpi_changes(report: &AuditReport, r: &Regression) -> Markup {
             } }
             tbody {
                 @for k in &changed {
-                    tr class=(if k.outside_previous_interval { "gating" } else { "" }) {
+                    tr.gating[k.outside_previous_interval] {
                         td { (name(&k.id)) " " span.small { code { (k.id) } } }
                         td.num { (value(k.previous, &k.unit)) }
                         td.num { (value(k.current, &k.unit)) }
