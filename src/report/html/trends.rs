@@ -364,6 +364,10 @@ fn kpi_trend(points: &[RunPoint], kpi: &KpiPoint) -> Markup {
             hi = hi.max(v);
         }
     }
+    if !lo.is_finite() {
+        // Values only past every axis (an unbounded ratio): draw on 0-1, labels still say it.
+        (lo, hi) = (0.0, 1.0);
+    }
     let (min, max) = match unit {
         "percent" if lo >= 0.0 && hi <= 100.0 => (0.0, 100.0),
         "points" if lo >= -100.0 && hi <= 100.0 => (-100.0, 100.0),
