@@ -1,7 +1,8 @@
 //! The demo's report.html in a real browser: headless Chromium renders it to a PNG, and the
 //! picture must be a page a person can read (plausible size, not blank, the verdict drawn), with
-//! no resource load attempted. The screenshot stays under target/ (`target/report-demo.png`) for
-//! a person to look at; it is never committed.
+//! no resource load attempted. The screenshots stay under target/ (`target/report-demo.png`, and
+//! `target/report-demo-history.png` for a second run into a history store, with "Since the last
+//! run" under the verdict) for a person to look at; they are never committed.
 //!
 //! Chromium comes from Debian's `chromium` package (`.ci/run` installs it). Without it the tests
 //! fail when `CI` is set and are skipped, with a note, on a developer's machine.
@@ -265,6 +266,78 @@ fn demo_report_renders_in_a_real_browser() {
     };
     assert!(near([0xc0, 0x46, 0x0a]) > 1_000, "no FAILED badge colour");
     assert!(near([0x00, 0x72, 0xb2]) > 1_000, "no score ring colour");
+    eprintln!("screenshot: {}", shot.display());
+}
+
+/// The demo audited twice into a history store, a fault fixed and one introduced in between
+/// (as in tests/regression_report.rs): the second run's report.html.
+fn demo_history_report(out: &Path) -> (tempfile::TempDir, PathBuf) {
+    let ws = common::demo_copy();
+    let store = ws.path().join("history.db");
+    let audit = |out: &Path| {
+        crmaudit()
+            .arg("audit")
+            .arg(ws.path())
+            .args(["--no-progress", "--quiet", "--history"])
+            .arg(&store)
+            .arg("--out")
+            .arg(out)
+            .output()
+            .unwrap()
+            .status
+    };
+    let first = tempfile::tempdir().unwrap();
+    assert_eq!(audit(first.path()).code(), Some(1));
+    common::edit(&ws.path().join("deals.csv"), ",-75700.00,", ",75700.00,");
+    common::edit(
+        &ws.path().join("contacts.csv"),
+        "michael.arnold@sparrowpartners.ca",
+        "michael.arnold@",
+    );
+    assert_eq!(audit(out).code(), Some(1));
+    (ws, out.join("report.html"))
+}
+
+/// Ink and colours of a screenshot: a blank page has one colour and no ink.
+fn assert_readable(picture: &Picture) {
+    let total = picture.pixels.len() as f64;
+    let ink = picture
+        .pixels
+        .iter()
+        .filter(|p| p.iter().any(|&c| c < 235))
+        .count() as f64;
+    let mut colours: Vec<[u8; 3]> = picture.pixels.clone();
+    colours.sort_unstable();
+    colours.dedup();
+    assert!(colours.len() > 500, "{} colours: blank?", colours.len());
+    assert!(
+        ink / total > 0.04 && ink / total < 0.8,
+        "ink on {:.1}%",
+        100.0 * ink / total
+    );
+}
+
+#[test]
+fn demo_report_with_history_renders_in_a_real_browser() {
+    let Some(browser) = require_chromium() else {
+        return;
+    };
+    let out = tempfile::tempdir().unwrap();
+    let (_ws, page) = demo_history_report(out.path());
+    let shot = target_dir().join("report-demo-history.png");
+    std::fs::remove_file(&shot).ok();
+    let browsed = browse(&browser, &page, &format!("--screenshot={}", shot.display()));
+    assert!(shot.is_file(), "no screenshot at {}", shot.display());
+    assert_eq!(page_loads(&browsed, &page), Vec::<String>::new());
+    let picture = decode(&shot);
+    assert_eq!((picture.width, picture.height), (1280, 2400));
+    assert_readable(&picture);
+    // The DOM holds "Since the last run" and the trends' small multiples (11 tables, a chart
+    // per computable KPI).
+    let dom = browse(&browser, &page, "--dump-dom").stdout;
+    assert!(dom.contains("id=\"since\"") && dom.contains("id=\"trends\""));
+    assert_eq!(dom.matches("class=\"multiple table-trend\"").count(), 11);
+    assert!(dom.matches("class=\"multiple kpi-trend\"").count() >= 10);
     eprintln!("screenshot: {}", shot.display());
 }
 

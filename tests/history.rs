@@ -9,30 +9,8 @@ mod common;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
-use common::{Run, audit, crmaudit, fixture, run};
+use common::{Run, audit, crmaudit, demo_copy, edit, fixture, run};
 use serde_json::Value;
-
-/// A copy of the demo workspace to edit.
-fn demo_copy() -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    for entry in std::fs::read_dir(fixture("demo")).unwrap() {
-        let entry = entry.unwrap();
-        std::fs::copy(entry.path(), dir.path().join(entry.file_name())).unwrap();
-    }
-    dir
-}
-
-/// Replaces the one occurrence of `from` in `file`.
-fn edit(file: &Path, from: &str, to: &str) {
-    let text = std::fs::read_to_string(file).unwrap();
-    assert_eq!(
-        text.matches(from).count(),
-        1,
-        "{from} once in {}",
-        file.display()
-    );
-    std::fs::write(file, text.replacen(from, to, 1)).unwrap();
-}
 
 fn audit_with(dir: &Path, store: &Path, extra: &[&str]) -> Run {
     let mut args = vec!["--history", store.to_str().unwrap()];

@@ -79,6 +79,40 @@ impl Default for AlertSettings {
     }
 }
 
+impl AlertSettings {
+    /// The alerts that are on, in the order they are evaluated: (`[alerts]` key, the setting
+    /// as a person reads it, e.g. `score_drop = 5`).
+    pub fn enabled(&self) -> Vec<(&'static str, String)> {
+        let mut on = Vec::new();
+        if let Some(limit) = self.score_drop {
+            on.push(("score_drop", format!("score_drop = {limit}")));
+        }
+        if let Some(limit) = self.table_score_drop {
+            on.push(("table_score_drop", format!("table_score_drop = {limit}")));
+        }
+        if self.kpi_outside_previous_interval {
+            let watched = match &self.kpis {
+                Some(ids) => format!("; kpis = {}", ids.join(", ")),
+                None => String::new(),
+            };
+            on.push((
+                "kpi_outside_previous_interval",
+                format!(
+                    "kpi_outside_previous_interval (kpi_interval = {}{watched})",
+                    self.kpi_interval.as_str()
+                ),
+            ));
+        }
+        if self.new_fail_findings {
+            on.push(("new_fail_findings", "new_fail_findings".to_string()));
+        }
+        if self.rule_newly_failing {
+            on.push(("rule_newly_failing", "rule_newly_failing".to_string()));
+        }
+        on
+    }
+}
+
 fn points(source: &SourceText, key: &str, value: Option<Spanned<f64>>) -> Result<Option<f64>> {
     let Some(value) = value else {
         return Ok(None);
@@ -179,6 +213,8 @@ mod tests {
         assert_eq!(s, AlertSettings::default());
         assert!(s.new_fail_findings && s.rule_newly_failing);
         assert!(s.score_drop.is_none() && !s.kpi_outside_previous_interval);
+        let kinds: Vec<&str> = s.enabled().into_iter().map(|(k, _)| k).collect();
+        assert_eq!(kinds, ["new_fail_findings", "rule_newly_failing"]);
     }
 
     #[test]
@@ -193,6 +229,15 @@ mod tests {
         assert_eq!(s.kpi_interval, KpiInterval::Outer);
         assert_eq!(s.kpis, Some(vec!["churn".to_string(), "nps".to_string()]));
         assert!(!s.new_fail_findings && !s.rule_newly_failing);
+        let settings: Vec<String> = s.enabled().into_iter().map(|(_, t)| t).collect();
+        assert_eq!(
+            settings,
+            [
+                "score_drop = 5",
+                "table_score_drop = 7.5",
+                "kpi_outside_previous_interval (kpi_interval = outer; kpis = churn, nps)"
+            ]
+        );
     }
 
     fn error_text(text: &str) -> String {

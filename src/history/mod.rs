@@ -38,7 +38,7 @@ use crate::error::{Error, Result, usage_help};
 use crate::report::AuditReport;
 use crate::report::build::GateSettings;
 use crate::report::history::{
-    Alert, Changes, HistorySummary, Reference, Regression, SAMPLE_IDS, TREND_POINTS,
+    Alert, AlertCheck, Changes, HistorySummary, Reference, Regression, SAMPLE_IDS, TREND_POINTS,
 };
 use crate::report::model::{Gate, Tool};
 
@@ -142,6 +142,17 @@ fn regression(
     current: &Snapshot,
     reference: Option<(&Snapshot, Reference)>,
 ) -> Regression {
+    let checks = |evaluated: bool| -> Vec<AlertCheck> {
+        plan.settings
+            .enabled()
+            .into_iter()
+            .map(|(kind, setting)| AlertCheck {
+                kind: kind.to_string(),
+                setting,
+                evaluated,
+            })
+            .collect()
+    };
     let Some((previous, compared_with)) = reference else {
         return Regression {
             compared_with: Reference {
@@ -155,6 +166,7 @@ fn regression(
             },
             fail_on_regression: plan.fail_on_regression,
             alerts: Vec::new(),
+            checks: checks(false),
             changes: Changes::default(),
             known_problems: Vec::new(),
         };
@@ -182,6 +194,7 @@ fn regression(
         compared_with,
         fail_on_regression: plan.fail_on_regression,
         alerts,
+        checks: checks(true),
         changes,
         known_problems,
     }

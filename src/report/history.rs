@@ -71,6 +71,10 @@ pub struct Regression {
     pub fail_on_regression: bool,
     /// The `[alerts]` that triggered; each is also a gate reason with `--fail-on-regression`.
     pub alerts: Vec<Alert>,
+    /// Every `[alerts]` setting that is on, triggered or not, so that a renderer can say what
+    /// was watched (JUnit: one test case each).
+    #[serde(default)]
+    pub checks: Vec<AlertCheck>,
     pub changes: Changes,
     /// Baseline mode: gate reasons the baseline already had and that no longer fail the run
     /// (the problem is not new).
@@ -91,6 +95,18 @@ pub struct Reference {
     /// violation counts per rule (a baseline report without its worklist.csv).
     pub finding_keys: bool,
     pub note: Option<String>,
+}
+
+/// One `[alerts]` setting that is on.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AlertCheck {
+    /// The `[alerts]` key, as in [`Alert::kind`].
+    pub kind: String,
+    /// The setting as configured: `score_drop = 5`, `new_fail_findings`.
+    pub setting: String,
+    /// Whether this run was checked against it: false on the first run of a store, which has
+    /// nothing to compare with.
+    pub evaluated: bool,
 }
 
 /// One triggered alert.

@@ -1,6 +1,7 @@
 //! `--format markdown`: a GitHub-flavoured summary for pull-request comments and CI step
 //! summaries: verdict and score, why the gate failed, the rules that warn or fail, table scores,
-//! KPIs with intervals and grades, duplicate counts. Every piece of data is escaped: a company
+//! KPIs with intervals and grades, duplicate counts; with `--history` or `--baseline`, what
+//! changed since the compared run (alerts, scores, new and fixed findings per rule). Every piece of data is escaped: a company
 //! called `A|B` must not split a table cell, nor `<script>` become markup.
 
 use std::io::Write;
@@ -9,7 +10,14 @@ use crate::findings::Outcome;
 use crate::kpi::format;
 
 use super::AuditReport;
-use super::view;
+use super::history::{FindingGroupChange, Regression};
+use super::view::{self, RuleMove};
+
+/// Rows of the "Since the last run" table, and record ids per cell.
+const SINCE_ROWS: usize = 30;
+const SINCE_IDS: usize = 3;
+/// A score change under this reads as 0.00: not moved.
+const MOVED: f64 = 0.005;
 
 /// Escapes text for a GFM table cell or a list item: a backslash before the punctuation that
 /// makes emphasis, code, links, strike-through or headings (and pipes, which would end the cell),
@@ -89,6 +97,10 @@ pub fn write(report: &AuditReport, out: &mut dyn Write) -> std::io::Result<()> {
             writeln!(out, "- {}", escape(reason))?;
         }
         writeln!(out)?;
+    }
+
+    if let Some(r) = &report.regression {
+        since(report, r, out)?;
     }
 
     let rules: Vec<_> = view::rules_with_findings(report)
@@ -261,6 +273,179 @@ pub fn write(report: &AuditReport, out: &mut dyn Write) -> std::io::Result<()> {
         format::count(s.records_with_findings),
         escape(&report.tool.version)
     )
+}
+
+fn signed(change: f64) -> String {
+    if change.abs() < MOVED {
+        "0.00".to_string()
+    } else {
+        format!("{change:+.2}")
+    }
+}
+
+/// The first record ids of a cell, then how many more.
+fn id_cell(ids: &[String], total: usize) -> String {
+    if total == 0 {
+        return "–".to_string();
+    }
+    let shown: Vec<String> = ids.iter().take(SINCE_IDS).map(|id| escape(id)).collect();
+    let more = total.saturating_sub(shown.len());
+    match (shown.is_empty(), more) {
+        (true, _) => "–".to_string(),
+        (false, 0) => shown.join(", "),
+        (false, more) => format!("{} +{more} more", shown.join(", ")),
+    }
+}
+
+/// "Since the last run": what this run was compared with, the score and table scores that
+/// moved, the rules that changed, the alerts, and new and fixed findings per rule and field.
+fn since(report: &AuditReport, r: &Regression, out: &mut dyn Write) -> std::io::Result<()> {
+    writeln!(out, "### Since the last run")?;
+    writeln!(out)?;
+    if r.compared_with.source == "none" {
+        let store = report.history.as_ref().map_or(String::new(), |h| {
+            format!(" {} (run {})", escape(&h.store), h.run_id)
+        });
+        writeln!(
+            out,
+            "The first run of the history store{store}: nothing to compare with yet."
+        )?;
+        writeln!(out)?;
+        return Ok(());
+    }
+    let f = &r.changes.findings;
+    let moves: Vec<RuleMove> = r.changes.rules.iter().map(view::rule_move).collect();
+    let count = |m: RuleMove| moves.iter().filter(|x| **x == m).count();
+    let score = r.changes.score.as_ref().map_or(String::new(), |s| {
+        format!(
+            " · score {:.2} → {:.2} ({})",
+            s.previous,
+            s.current,
+            signed(s.change)
+        )
+    });
+    let counted = if r.compared_with.finding_keys {
+        ""
+    } else {
+        " (by violation counts per rule)"
+    };
+    writeln!(
+        out,
+        "Compared with {}{score} · **{} new** finding(s), **{} fixed**{counted} · rules: {} newly failing, {} fixed, {} changed",
+        escape(&view::compared_with(r)),
+        format::count(f.new),
+        format::count(f.fixed),
+        count(RuleMove::NewlyFailing),
+        count(RuleMove::Fixed),
+        count(RuleMove::Other),
+    )?;
+    writeln!(out)?;
+    if let Some(note) = &r.compared_with.note {
+        writeln!(out, "Note: {}.", escape(note))?;
+        writeln!(out)?;
+    }
+    let moved: Vec<String> = r
+        .changes
+        .tables
+        .iter()
+        .filter(|t| t.change.is_none_or(|c| c.abs() >= MOVED))
+        .map(|t| match (t.previous, t.current, t.change) {
+            (Some(p), Some(c), Some(d)) => {
+                format!("{} {p:.2} → {c:.2} ({})", escape(&t.name), signed(d))
+            }
+            (None, Some(c), _) => format!("{} {c:.2} (new table)", escape(&t.name)),
+            (Some(p), None, _) => format!("{} (gone, was {p:.2})", escape(&t.name)),
+            _ => escape(&t.name),
+        })
+        .collect();
+    if moved.is_empty() {
+        writeln!(out, "No table score moved.")?;
+    } else {
+        writeln!(out, "Table scores that moved: {}.", moved.join(", "))?;
+    }
+    writeln!(out)?;
+
+    if r.alerts.is_empty() {
+        writeln!(out, "No alert triggered.")?;
+    } else {
+        let effect = if r.fail_on_regression {
+            "they fail the gate (--fail-on-regression)"
+        } else {
+            "reported only; --fail-on-regression makes them fail the run"
+        };
+        writeln!(out, "**Alerts** ({}, {effect}):", r.alerts.len())?;
+        writeln!(out)?;
+        for a in &r.alerts {
+            writeln!(out, "- {}: {}", escape(&a.kind), escape(&a.message))?;
+        }
+    }
+    writeln!(out)?;
+
+    // New first (most first), then the groups that only got fixed.
+    let mut groups: Vec<&FindingGroupChange> = f.groups.iter().collect();
+    groups.sort_by(|a, b| {
+        (b.new > 0)
+            .cmp(&(a.new > 0))
+            .then(b.new.cmp(&a.new))
+            .then(b.fixed.cmp(&a.fixed))
+            .then(a.table.cmp(&b.table))
+            .then(a.field.cmp(&b.field))
+            .then(a.code.cmp(&b.code))
+    });
+    if groups.is_empty() {
+        writeln!(out, "No finding is new or fixed.")?;
+    } else {
+        header(
+            out,
+            &[
+                "rule",
+                "where",
+                "severity",
+                "new",
+                "fixed",
+                "new records",
+                "fixed records",
+            ],
+            &[false, false, false, true, true, false, false],
+        )?;
+        for g in groups.iter().take(SINCE_ROWS) {
+            let place = if g.field.is_empty() {
+                g.table.clone()
+            } else {
+                format!("{}.{}", g.table, g.field)
+            };
+            row(
+                out,
+                &[
+                    format!("{} {}", escape(&g.code), escape(&g.rule)),
+                    escape(&place),
+                    g.severity.as_str().to_string(),
+                    format::count(g.new),
+                    format::count(g.fixed),
+                    id_cell(&g.new_ids, g.new),
+                    id_cell(&g.fixed_ids, g.fixed),
+                ],
+            )?;
+        }
+        if groups.len() > SINCE_ROWS {
+            writeln!(out)?;
+            writeln!(
+                out,
+                "…and {} more rule(s) and field(s); crmaudit history lists every one.",
+                groups.len() - SINCE_ROWS
+            )?;
+        }
+    }
+    writeln!(out)?;
+    if !r.known_problems.is_empty() {
+        writeln!(
+            out,
+            "{} gate reason(s) already in the baseline no longer fail the run.",
+            r.known_problems.len()
+        )?;
+        writeln!(out)?;
+    }
+    Ok(())
 }
 
 #[cfg(test)]

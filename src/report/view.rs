@@ -6,6 +6,7 @@ use crate::findings::Outcome;
 use crate::score::FieldScore;
 
 use super::AuditReport;
+use super::history::{Regression, RuleChange};
 use super::model::RuleReport;
 
 /// The five score dimensions, in the order reports show them.
@@ -56,6 +57,28 @@ pub fn rules_with_findings(report: &AuditReport) -> Vec<&RuleReport> {
     rules
 }
 
+/// Whether a rule outcome is one of the gate's reasons to fail: at or above `--fail-on`, and not
+/// a problem that the `--baseline` already had (`regression.known_problems`, which no longer
+/// fail the run).
+pub fn fails_gate(report: &AuditReport, rule: &RuleReport) -> bool {
+    report.gate.fails(rule.outcome) && !is_known_problem(report, &super::build::rule_reason(rule))
+}
+
+/// Whether the score under `--fail-under` fails the gate (not when the baseline had it too).
+pub fn score_fails_gate(report: &AuditReport) -> bool {
+    report.gate.fail_under.is_some_and(|min| {
+        report.score < min
+            && !is_known_problem(report, &super::build::score_reason(report.score, min))
+    })
+}
+
+fn is_known_problem(report: &AuditReport, reason: &str) -> bool {
+    report
+        .regression
+        .as_ref()
+        .is_some_and(|r| r.known_problems.iter().any(|k| k == reason))
+}
+
 /// A stable anchor for a rule's examples (`rule-3-dq001`): the index in `report.rules` keeps
 /// it unique, and only ASCII letters, digits and dashes reach the id, whatever the names hold.
 pub fn rule_anchor(report: &AuditReport, rule: &RuleReport) -> String {
@@ -77,6 +100,44 @@ pub fn slug(text: &str) -> String {
             }
         })
         .collect()
+}
+
+/// How a rule outcome changed since the compared run (`regression.changes.rules`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum RuleMove {
+    /// Fails now, and did not (or did not run) then.
+    NewlyFailing,
+    /// Passes now, and warned or failed then.
+    Fixed,
+    /// Anything else: more or fewer violations, warn and fail swapped, ran in one run only.
+    Other,
+}
+
+pub fn rule_move(c: &RuleChange) -> RuleMove {
+    let fails = |o: Option<Outcome>| o == Some(Outcome::Fail);
+    if fails(c.current) && !fails(c.previous) {
+        RuleMove::NewlyFailing
+    } else if c.current == Some(Outcome::Pass) && c.previous.is_some_and(|p| p != Outcome::Pass) {
+        RuleMove::Fixed
+    } else {
+        RuleMove::Other
+    }
+}
+
+/// What a comparison was made with, in words: `run 3 (as of 2024-12-31)`,
+/// `the baseline out/report.json (as of 2024-12-31)`; no wall-clock time, so that the same store
+/// state gives the same text.
+pub fn compared_with(r: &Regression) -> String {
+    let c = &r.compared_with;
+    let as_of = c
+        .as_of
+        .as_ref()
+        .map_or(String::new(), |d| format!(" (as of {d})"));
+    match (c.source.as_str(), c.run_id, &c.path) {
+        ("history", Some(id), _) => format!("run {id}{as_of}"),
+        ("baseline", _, Some(path)) => format!("the baseline {path}{as_of}"),
+        _ => "nothing: the first run of the store".to_string(),
+    }
 }
 
 /// One field of one table with its score.
@@ -156,5 +217,38 @@ mod tests {
     fn slug_keeps_only_ascii_letters_digits_and_dashes() {
         assert_eq!(slug("X001"), "x001");
         assert_eq!(slug("<script>\"é"), "-script---");
+    }
+
+    fn change(previous: Option<Outcome>, current: Option<Outcome>) -> RuleChange {
+        RuleChange {
+            code: "DQ001".into(),
+            name: "invalid-email".into(),
+            table: "contacts".into(),
+            field: "Email".into(),
+            previous,
+            current,
+            previous_violations: None,
+            violations: None,
+        }
+    }
+
+    #[test]
+    fn rule_moves_are_newly_failing_fixed_or_other() {
+        use Outcome::*;
+        assert_eq!(
+            rule_move(&change(Some(Pass), Some(Fail))),
+            RuleMove::NewlyFailing
+        );
+        assert_eq!(rule_move(&change(None, Some(Fail))), RuleMove::NewlyFailing);
+        assert_eq!(
+            rule_move(&change(Some(Warn), Some(Fail))),
+            RuleMove::NewlyFailing
+        );
+        assert_eq!(rule_move(&change(Some(Fail), Some(Pass))), RuleMove::Fixed);
+        assert_eq!(rule_move(&change(Some(Warn), Some(Pass))), RuleMove::Fixed);
+        assert_eq!(rule_move(&change(Some(Fail), Some(Fail))), RuleMove::Other);
+        assert_eq!(rule_move(&change(Some(Fail), Some(Warn))), RuleMove::Other);
+        assert_eq!(rule_move(&change(Some(Fail), None)), RuleMove::Other);
+        assert_eq!(rule_move(&change(None, Some(Pass))), RuleMove::Other);
     }
 }

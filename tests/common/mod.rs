@@ -7,6 +7,7 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use assert_cmd::Command;
+use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
 use serde_json::Value;
 
 pub fn root() -> PathBuf {
@@ -156,6 +157,28 @@ pub fn run(args: &[&str]) -> (i32, String, String) {
     )
 }
 
+/// A copy of the demo workspace to edit.
+pub fn demo_copy() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    for entry in std::fs::read_dir(fixture("demo")).unwrap() {
+        let entry = entry.unwrap();
+        std::fs::copy(entry.path(), dir.path().join(entry.file_name())).unwrap();
+    }
+    dir
+}
+
+/// Replaces the one occurrence of `from` in `file`.
+pub fn edit(file: &Path, from: &str, to: &str) {
+    let text = std::fs::read_to_string(file).unwrap();
+    assert_eq!(
+        text.matches(from).count(),
+        1,
+        "{from} once in {}",
+        file.display()
+    );
+    std::fs::write(file, text.replacen(from, to, 1)).unwrap();
+}
+
 /// Markup, quotes, entities, pipes, backticks and a control character in names, companies,
 /// e-mails, ids and headers: what a renderer must show as text and never interpret. The two
 /// `C-3`/`C-4` records are one person entered twice, so their values reach the duplicate
@@ -193,4 +216,145 @@ kind = "contacts"
     ];
     std::fs::write(dir.path().join("contacts.csv"), rows.join("\n") + "\n").unwrap();
     dir
+}
+
+// ---------------------------------------------------------------- JUnit and Markdown
+
+pub fn xmllint() -> Option<&'static str> {
+    let found = std::process::Command::new("xmllint")
+        .arg("--version")
+        .output()
+        .is_ok();
+    match found {
+        true => Some("xmllint"),
+        false if std::env::var_os("CI").is_some_and(|v| !v.is_empty()) => panic!(
+            "xmllint not found: the JUnit schema test needs Debian's libxml2-utils; .ci/run installs it"
+        ),
+        false => {
+            eprintln!("skipped: xmllint not found (apt-get install libxml2-utils)");
+            None
+        }
+    }
+}
+
+pub fn validate_junit(xml: &str) {
+    let Some(xmllint) = xmllint() else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("junit.xml");
+    std::fs::write(&file, xml).unwrap();
+    let output = std::process::Command::new(xmllint)
+        .arg("--noout")
+        .arg("--schema")
+        .arg(fixture("junit/junit-10.xsd"))
+        .arg(&file)
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "junit-10.xsd rejects the report:\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
+
+/// (suite name, tests, failures, [(case name, failure message and body)]) from the XML.
+pub type Suites = Vec<(String, usize, usize, Vec<(String, Option<String>)>)>;
+
+pub fn parse_junit(xml: &str) -> Suites {
+    use quick_xml::XmlVersion;
+    use quick_xml::events::Event as X;
+    let mut reader = quick_xml::Reader::from_str(xml);
+    let mut suites: Suites = Vec::new();
+    let mut in_failure = false;
+    loop {
+        match reader.read_event().unwrap() {
+            X::Eof => break,
+            X::Start(e) | X::Empty(e) => {
+                let attr = |name: &str| {
+                    e.try_get_attribute(name).unwrap().map(|a| {
+                        a.normalized_value(XmlVersion::Implicit1_0)
+                            .unwrap()
+                            .into_owned()
+                    })
+                };
+                match e.name().as_ref() {
+                    "testsuite" => suites.push((
+                        attr("name").unwrap(),
+                        attr("tests").unwrap().parse().unwrap(),
+                        attr("failures").unwrap().parse().unwrap(),
+                        Vec::new(),
+                    )),
+                    "testcase" => suites
+                        .last_mut()
+                        .unwrap()
+                        .3
+                        .push((attr("name").unwrap(), None)),
+                    "failure" => {
+                        in_failure = true;
+                        let case = suites.last_mut().unwrap().3.last_mut().unwrap();
+                        case.1 = Some(attr("message").unwrap_or_default());
+                    }
+                    _ => {}
+                }
+            }
+            X::Text(t) if in_failure => {
+                let case = suites.last_mut().unwrap().3.last_mut().unwrap();
+                let failure = case.1.as_mut().unwrap();
+                if !failure.contains('\n') {
+                    failure.push('\n');
+                }
+                failure.push_str(&t.xml_content(XmlVersion::Implicit1_0));
+            }
+            // Entities come as events of their own: `&lt;` in a sample value.
+            X::GeneralRef(r) if in_failure => {
+                let case = suites.last_mut().unwrap().3.last_mut().unwrap();
+                let text = match &*r as &str {
+                    "lt" => "<",
+                    "gt" => ">",
+                    "amp" => "&",
+                    "quot" => "\"",
+                    "apos" => "'",
+                    other => other,
+                };
+                case.1.as_mut().unwrap().push_str(text);
+            }
+            X::End(e) if e.name().as_ref() == "failure" => in_failure = false,
+            _ => {}
+        }
+    }
+    suites
+}
+
+/// Every table parses as a GFM table and every row has the header's number of cells: a pipe
+/// that escaped the escaping would add one.
+pub fn tables_are_rectangular(markdown: &str) -> Vec<Vec<Vec<String>>> {
+    let mut tables = Vec::new();
+    let mut rows: Vec<Vec<String>> = Vec::new();
+    let mut cell = String::new();
+    let mut in_cell = false;
+    for event in Parser::new_ext(markdown, Options::ENABLE_TABLES) {
+        match event {
+            Event::Start(Tag::Table(_)) => rows.clear(),
+            Event::Start(Tag::TableHead) | Event::Start(Tag::TableRow) => rows.push(Vec::new()),
+            Event::Start(Tag::TableCell) => {
+                in_cell = true;
+                cell.clear();
+            }
+            Event::End(TagEnd::TableCell) => {
+                in_cell = false;
+                rows.last_mut().unwrap().push(cell.clone());
+            }
+            Event::End(TagEnd::Table) => {
+                let width = rows[0].len();
+                for row in &rows {
+                    assert_eq!(row.len(), width, "ragged table row {row:?}");
+                }
+                tables.push(rows.clone());
+            }
+            Event::Text(t) | Event::Code(t) if in_cell => cell.push_str(&t),
+            _ => {}
+        }
+    }
+    tables
 }

@@ -1,6 +1,6 @@
 //! Inline SVG charts, written by hand: a score ring, the table-by-dimension heatmap, violation
 //! bars with the tolerance marked, the worst fields, KPI whiskers (one row per KPI, alone in a
-//! card or stacked into a forest plot) and history trends. Each chart has a `<title>` and axis
+//! card or stacked into a forest plot); the history trends are in `trends.rs`. Each chart has a `<title>` and axis
 //! labels; every text goes through maud, so data in labels is escaped like the rest of the page.
 
 use maud::{Markup, html};
@@ -10,7 +10,6 @@ use crate::kpi::KpiReport;
 use crate::kpi::format;
 use crate::score::TableScore;
 
-use super::super::history::HistorySummary;
 use super::super::view::{self, FieldView};
 
 /// SVG coordinates with one decimal: enough for a screen, and stable bytes.
@@ -22,9 +21,9 @@ pub fn n(x: f64) -> String {
 pub const FAIL: &str = "#c0460a";
 pub const WARN: &str = "#e69f00";
 pub const PASS: &str = "#0072b2";
-const INK: &str = "#1d2430";
-const MUTED: &str = "#5b6472";
-const GRID: &str = "#e4e7eb";
+pub const INK: &str = "#1d2430";
+pub const MUTED: &str = "#5b6472";
+pub const GRID: &str = "#e4e7eb";
 
 /// Heatmap bins for a share 0-1: pale blue where the data is sound, through orange to a dark
 /// vermillion where it is not. Lightness falls with quality, so the scale reads in grey too.
@@ -311,7 +310,7 @@ pub fn tick_label(v: f64, unit: &str) -> String {
 }
 
 /// 1, 2, 2.5 or 5 times a power of ten, at least `x`.
-fn nice(x: f64) -> f64 {
+pub fn nice(x: f64) -> f64 {
     if x <= 0.0 {
         return 1.0;
     }
@@ -323,7 +322,7 @@ fn nice(x: f64) -> f64 {
         .unwrap_or(10.0 * p)
 }
 
-fn grade_colour(grade: Option<&str>) -> &'static str {
+pub fn grade_colour(grade: Option<&str>) -> &'static str {
     match grade {
         Some("high") => PASS,
         Some("medium") => WARN,
@@ -442,53 +441,6 @@ pub fn forest_legend(level: f64) -> Markup {
             span { svg width="14" height="14" viewBox="0 0 14 14" { title { "value" } circle cx="7" cy="7" r="5" fill=(PASS) {} } "value, coloured by grade (blue high, orange medium, vermillion low)" }
             span { svg width="14" height="14" viewBox="0 0 14 14" { title { "as the data stands" } path d="M7 2 l5 5 l-5 5 l-5 -5 z" fill="#fff" stroke=(MUTED) stroke-width="1.5" {} } "as the data stands (where it differs)" }
             span { svg width="10" height="14" viewBox="0 0 10 14" { title { "target" } line x1="5" x2="5" y1="0" y2="14" stroke="#cc79a7" stroke-width="2" stroke-dasharray="3 2" {} } "target" }
-        }
-    }
-}
-
-/// History: the overall score over the runs of a history store, one point per run.
-pub fn trend(history: &HistorySummary) -> Markup {
-    let left = 56.0;
-    let plot_w = 640.0;
-    let plot_h = 180.0;
-    let top = 20.0;
-    let width = left + plot_w + 30.0;
-    let height = top + plot_h + 50.0;
-    let runs = &history.points;
-    let lo = runs.iter().map(|r| r.score).fold(100.0, f64::min);
-    let floor = ((lo - 1.0) / 5.0).floor().clamp(0.0, 19.0) * 5.0;
-    let x = |i: usize| {
-        if runs.len() <= 1 {
-            left + plot_w / 2.0
-        } else {
-            left + plot_w * i as f64 / (runs.len() - 1) as f64
-        }
-    };
-    let y = |s: f64| top + plot_h * (1.0 - (s - floor) / (100.0 - floor));
-    let points: Vec<String> = runs
-        .iter()
-        .enumerate()
-        .map(|(i, r)| format!("{},{}", n(x(i)), n(y(r.score))))
-        .collect();
-    html! {
-        svg width=(n(width)) height=(n(height)) viewBox=(format!("0 0 {} {}", n(width), n(height)))
-            role="img" aria-labelledby="trend-title" {
-            title id="trend-title" { "Overall score per run" }
-            @for i in 0..=4 {
-                @let s = floor + (100.0 - floor) * i as f64 / 4.0;
-                line x1=(n(left)) x2=(n(left + plot_w)) y1=(n(y(s))) y2=(n(y(s))) stroke=(GRID) {}
-                text x=(n(left - 6.0)) y=(n(y(s) + 4.0)) text-anchor="end" class="axis" { (n(s)) }
-            }
-            text x="12" y=(n(top + plot_h / 2.0)) text-anchor="middle" class="axis"
-                transform=(format!("rotate(-90 12 {})", n(top + plot_h / 2.0))) { "overall score" }
-            polyline points=(points.join(" ")) fill="none" stroke=(PASS) stroke-width="2.5" {}
-            @for (i, r) in runs.iter().enumerate() {
-                circle cx=(n(x(i))) cy=(n(y(r.score))) r="4" fill=(PASS) {
-                    title { (r.as_of) ": " (format!("{:.1}", r.score)) }
-                }
-                text x=(n(x(i))) y=(n(top + plot_h + 18.0)) text-anchor="middle" class="axis" { (r.as_of) }
-            }
-            text x=(n(left + plot_w / 2.0)) y=(n(height - 6.0)) text-anchor="middle" class="axis" { "run (as-of date)" }
         }
     }
 }

@@ -8,6 +8,8 @@
 //! inputs and definitions.
 
 mod charts;
+mod since;
+mod trends;
 
 use std::io::Write;
 
@@ -54,12 +56,13 @@ pub fn render(report: &AuditReport) -> Markup {
             body {
                 main {
                     (header(report))
+                    (since::section(report))
                     (scores(report))
                     (rules(report))
                     (worst_fields(report))
                     (duplicates(report))
                     (kpis(report))
-                    (trends(report))
+                    (trends::section(report))
                     (inputs(report))
                     (footer(report))
                 }
@@ -87,13 +90,24 @@ fn header(report: &AuditReport) -> Markup {
         .into_iter()
         .filter(|r| r.outcome != Outcome::Pass)
         .collect();
-    fix.sort_by_key(|r| !report.gate.fails(r.outcome));
-    let gating = fix.iter().filter(|r| report.gate.fails(r.outcome)).count();
+    fix.sort_by_key(|r| !view::fails_gate(report, r));
+    let gating = fix.iter().filter(|r| view::fails_gate(report, r)).count();
     let more = fix
         .len()
         .saturating_sub(FIX_FIRST.max(gating.min(FIX_FIRST_MAX)));
     fix.truncate(FIX_FIRST.max(gating.min(FIX_FIRST_MAX)));
-    let score_failed = report.gate.fail_under.is_some_and(|min| report.score < min);
+    let score_failed = view::score_fails_gate(report);
+    // Alerts are gate reasons only under --fail-on-regression; baseline mode's known problems
+    // are no longer reasons at all.
+    let gating_alerts = report
+        .regression
+        .as_ref()
+        .filter(|r| r.fail_on_regression)
+        .map_or(0, |r| r.alerts.len());
+    let known = report
+        .regression
+        .as_ref()
+        .map_or(0, |r| r.known_problems.len());
     let fuzzy: Vec<&DuplicateSummary> = report
         .duplicates
         .iter()
@@ -117,6 +131,7 @@ fn header(report: &AuditReport) -> Markup {
             }
             nav.toc {
                 a href="#verdict" { "Verdict" }
+                @if report.regression.is_some() { a href="#since" { "Since the last run" } }
                 a href="#scores" { "Scores" }
                 a href="#rules" { "Rules" }
                 a href="#fields" { "Worst fields" }
@@ -133,8 +148,16 @@ fn header(report: &AuditReport) -> Markup {
                 div {
                     @if report.gate.passed {
                         span.gate.passed { "Gate PASSED" }
-                        p { "No rule outcome reaches --fail-on " (report.gate.fail_on.as_str())
-                            @if let Some(min) = report.gate.fail_under { ", and the score is at least " (min) } ". CI exits with code 0." }
+                        p {
+                            @if known > 0 {
+                                "Nothing new reaches --fail-on " (report.gate.fail_on.as_str()) ": the "
+                                a href="#since-known" { (known) " known problem(s)" } " were already in the baseline"
+                            } @else {
+                                "No rule outcome reaches --fail-on " (report.gate.fail_on.as_str())
+                                @if let Some(min) = report.gate.fail_under { ", and the score is at least " (min) }
+                            }
+                            ". CI exits with code 0."
+                        }
                     } @else {
                         span.gate.failed { "Gate FAILED" }
                         p {
@@ -144,6 +167,10 @@ fn header(report: &AuditReport) -> Markup {
                             @if gating > 0 && score_failed { "; " }
                             @if let (true, Some(min)) = (score_failed, report.gate.fail_under) {
                                 "the score " (format!("{:.1}", report.score)) " is under --fail-under " (min)
+                            }
+                            @if gating_alerts > 0 {
+                                @if gating > 0 || score_failed { "; " }
+                                a href="#since-alerts" { (gating_alerts) " regression alert(s)" } " since the last run (--fail-on-regression)"
                             }
                             ". CI exits with code 1."
                         }
@@ -157,6 +184,9 @@ fn header(report: &AuditReport) -> Markup {
                                     strong { (r.code) " " (r.name) } " on " code { (view::place(r)) } ": "
                                     (format::count(r.violations)) " of " (format::count(r.checked))
                                     " (" (view::percent(r.violation_share)) ", tolerance " (view::percent(r.threshold)) ")"
+                                    @if report.gate.fails(r.outcome) && !view::fails_gate(report, r) {
+                                        " · " a href="#since-known" { "known: in the baseline" }
+                                    }
                                     @if !r.sample.is_empty() {
                                         " · " a href=(format!("#{}", view::rule_anchor(report, r))) { "examples" }
                                     }
@@ -186,6 +216,16 @@ fn header(report: &AuditReport) -> Markup {
                         @if !report.kpis.is_empty() {
                             dt { "KPI confidence" }
                             dd { (grades("high")) " high · " (grades("medium")) " medium · " (grades("low")) " low" }
+                        }
+                        @if let Some(r) = report.regression.as_ref().filter(|r| r.compared_with.source != "none") {
+                            dt { a href="#since" {
+                                @match r.compared_with.run_id { Some(id) => { "Since run " (id) } None => { "Since the baseline" } }
+                            } }
+                            dd {
+                                span.bad[r.changes.findings.new > 0] { (format::count(r.changes.findings.new)) " new" }
+                                " · " (format::count(r.changes.findings.fixed)) " fixed"
+                                @if !r.alerts.is_empty() { " · " span.bad { (r.alerts.len()) " alert(s)" } }
+                            }
                         }
                         dt { "Lowest table" }
                         dd {
@@ -240,7 +280,7 @@ fn rules(report: &AuditReport) -> Markup {
                     } }
                     tbody {
                         @for r in &shown {
-                            tr class=(if report.gate.fails(r.outcome) { "gating" } else { "" }) {
+                            tr class=(if view::fails_gate(report, r) { "gating" } else { "" }) {
                                 td { (outcome_badge(r.outcome)) }
                                 td {
                                     strong { (r.code) } " " (r.name)
@@ -507,19 +547,6 @@ fn kpi_card(k: &KpiReport, level: f64) -> Markup {
                     p.why { (k.reason.as_deref().unwrap_or("")) }
                 }
             }
-        }
-    }
-}
-
-fn trends(report: &AuditReport) -> Markup {
-    let Some(history) = report.history.as_ref().filter(|h| !h.points.is_empty()) else {
-        return html! {};
-    };
-    html! {
-        section #trends {
-            h2 { "Trends" }
-            p.lede { "The overall score of each run in the history store, oldest first." }
-            figure { (charts::trend(history)) }
         }
     }
 }
