@@ -115,4 +115,25 @@ fn a_line_of_100000_fields_and_a_20_mb_cell_are_read() {
     let run = audit(&write(dir.path(), "big.csv", &big), &[]);
     assert!(run.code == 0 || run.code == 1, "{}", run.stderr);
     assert_eq!(run.report()["summary"]["records"], 2);
+
+    // A 20 MB value that breaks a rule: the worklist holds it whole, the report's samples only
+    // its start (report.json and report.html were each as big as the cell).
+    let mut big = b"id,email\n1,\"".to_vec();
+    big.extend(std::iter::repeat_n(b'x', 20 << 20));
+    big.extend_from_slice(b"@\"\n2,a@example.com\n");
+    let run = audit(&write(dir.path(), "contacts.csv", &big), &[]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    let rule = run.rule("DQ001", "email");
+    let value = rule["sample"][0]["value"].as_str().unwrap();
+    assert!(
+        value.len() < 1000 && value.contains("more characters: worklist.csv has the whole value"),
+        "{}",
+        &value[..value.len().min(2000)]
+    );
+    for file in ["report.json", "report.html"] {
+        let size = std::fs::metadata(run.out.path().join(file)).unwrap().len();
+        assert!(size < 1 << 20, "{file}: {size} bytes");
+    }
+    let worklist = run.raw_csv("worklist.csv");
+    assert!(worklist.iter().any(|r| r["value"].len() == (20 << 20) + 1));
 }

@@ -160,11 +160,29 @@ fn rule_report(o: &RuleOutcome) -> RuleReport {
             .sample
             .iter()
             .map(|f| Sample {
-                record_id: f.record_id.clone(),
+                record_id: clip(&f.record_id),
                 row: f.row,
-                value: f.value.clone(),
+                value: clip(&f.value),
             })
             .collect(),
+    }
+}
+
+/// The most of one value a sample in the report carries (the worklist has every value whole).
+pub const SAMPLE_CHARS: usize = 500;
+
+/// A value for the report's samples: a 20 MB cell must not make report.json and report.html
+/// 20 MB each, so long values keep their start and say how much is left out.
+pub fn clip(value: &str) -> String {
+    match value.char_indices().nth(SAMPLE_CHARS) {
+        None => value.to_string(),
+        Some((cut, _)) => {
+            let rest = value[cut..].chars().count();
+            format!(
+                "{}… ({rest} more characters: worklist.csv has the whole value)",
+                &value[..cut]
+            )
+        }
     }
 }
 
