@@ -273,7 +273,7 @@ fn duplicates(
                         values: table
                             .raw
                             .column_index(&o.field)
-                            .map(|col| vec![(o.field.clone(), table.cell(record, col).to_string())])
+                            .map(|col| vec![(o.field.clone(), clip(table.cell(record, col)))])
                             .unwrap_or_default(),
                     })
                     .collect(),
@@ -384,7 +384,7 @@ fn attach_values(clusters: &mut [Cluster], result: &DedupeResult, table: &crate:
             member.values = columns
                 .iter()
                 .filter_map(|&(header, col)| {
-                    col.map(|c| (header.to_string(), table.cell(record.record, c).to_string()))
+                    col.map(|c| (header.to_string(), clip(table.cell(record.record, c))))
                 })
                 .collect();
         }
