@@ -1,6 +1,7 @@
 //! The terminal summary's lines about history: what this run was compared with, what is new
 //! and fixed, and the alerts. Printed before the verdict, only with `--history`/`--baseline`.
 
+use super::view;
 use std::io::Write;
 
 use super::AuditReport;
@@ -40,7 +41,11 @@ pub fn write_summary(report: &AuditReport, out: &mut dyn Write) -> std::io::Resu
         " (by violation counts per rule)"
     };
     let score = r.changes.score.as_ref().map_or(String::new(), |s| {
-        format!(", score {:.1} -> {:.1}", s.previous, s.current)
+        format!(
+            ", score {} -> {}",
+            view::score(s.previous),
+            view::score(s.current)
+        )
     });
     write_wrapped(
         out,

@@ -74,13 +74,13 @@ pub fn write(report: &AuditReport, out: &mut dyn Write) -> std::io::Result<()> {
     writeln!(out)?;
     writeln!(
         out,
-        "**Gate {}** · score **{:.1}**/100 · as of {} · {} tables, {} records · {} rules: {} pass, {} warn, {} fail",
+        "**Gate {}** · score **{}**/100 · as of {} · {} tables, {} records · {} rules: {} pass, {} warn, {} fail",
         if report.gate.passed {
             "passed"
         } else {
             "FAILED"
         },
-        report.score,
+        view::score(report.score),
         escape(&report.as_of),
         s.tables,
         format::count(s.records),
@@ -163,11 +163,7 @@ pub fn write(report: &AuditReport, out: &mut dyn Write) -> std::io::Result<()> {
         &[false, true, true, true, true, true, true, true],
     )?;
     for t in &report.tables {
-        let mut cells = vec![
-            escape(&t.name),
-            format::count(t.rows),
-            format!("{:.1}", t.score),
-        ];
+        let mut cells = vec![escape(&t.name), format::count(t.rows), view::score(t.score)];
         for d in view::DIMENSIONS {
             cells.push(view::table_dimension(t, d).map_or("–".into(), view::percent));
         }

@@ -1,5 +1,6 @@
 //! The terminal summary: what a person reads first. Fits 80 columns; colour only when asked for.
 
+use super::view;
 use std::io::Write;
 
 use comfy_table::{Cell, CellAlignment, Color as CellColor, ContentArrangement, Table, presets};
@@ -37,7 +38,7 @@ fn verdict(report: &AuditReport, color: bool) -> String {
         (true, true) => word.green().bold().to_string(),
         (true, false) => word.red().bold().to_string(),
     };
-    format!("Gate {word} · score {:.1}/100", report.score)
+    format!("Gate {word} · score {}/100", view::score(report.score))
 }
 
 pub(super) fn new_table(color: bool) -> Table {
@@ -89,7 +90,7 @@ pub fn write(
                 28,
             ),
             input.rows.to_string(),
-            format!("{:.1}", score.score),
+            view::score(score.score),
             // "utf-8+bom ;" in 11 characters: the delimiter only when it is not a comma.
             format!(
                 "{}{}",

@@ -196,13 +196,41 @@ pub fn truncate(text: &str, width: usize) -> String {
     cut
 }
 
-/// Percent with one decimal, from a share 0-1.
+/// One decimal that never rounds an imperfect value up to perfect: 99.98 is `99.9`, not
+/// `100.0` (a table with 11 missing values of 7,043 must not read as flawless). Other values
+/// round as usual.
+fn one_decimal_below(value: f64, perfect: f64) -> String {
+    let shown = format!("{value:.1}");
+    if value < perfect && shown == format!("{perfect:.1}") {
+        format!("{:.1}", perfect - 0.1)
+    } else {
+        shown
+    }
+}
+
+/// A score 0-100 with one decimal (see [`one_decimal_below`]).
+pub fn score(score: f64) -> String {
+    one_decimal_below(score, 100.0)
+}
+
+/// Percent with one decimal, from a share 0-1; an imperfect share never shows as 100.0%.
 pub fn percent(share: f64) -> String {
-    format!("{:.1}%", share * 100.0)
+    format!("{}%", one_decimal_below(share * 100.0, 100.0))
 }
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn imperfect_never_shows_as_perfect() {
+        assert_eq!(super::score(99.98), "99.9");
+        assert_eq!(super::score(100.0), "100.0");
+        assert_eq!(super::score(98.04), "98.0");
+        assert_eq!(super::score(91.65), "91.7");
+        assert_eq!(super::percent(0.99984), "99.9%");
+        assert_eq!(super::percent(1.0), "100.0%");
+        assert_eq!(super::percent(0.045), "4.5%");
+    }
+
     use super::*;
 
     #[test]

@@ -58,12 +58,12 @@ pub fn score_ring(score: f64) -> Markup {
     };
     html! {
         svg width="150" height="150" viewBox="0 0 150 150" role="img" aria-labelledby="ring-title" {
-            title id="ring-title" { "Overall data-quality score: " (format!("{score:.1}")) " out of 100" }
+            title id="ring-title" { "Overall data-quality score: " (view::score(score)) " out of 100" }
             circle cx="75" cy="75" r=(n(r)) fill="none" stroke=(GRID) stroke-width="14" {}
             circle cx="75" cy="75" r=(n(r)) fill="none" stroke=(stroke) stroke-width="14"
                 stroke-dasharray=(format!("{} {}", n(arc), n(circumference)))
                 transform="rotate(-90 75 75)" stroke-linecap="butt" {}
-            text x="75" y="80" text-anchor="middle" style="font-size:34px;font-weight:700" { (format!("{score:.1}")) }
+            text x="75" y="80" text-anchor="middle" style="font-size:34px;font-weight:700" { (view::score(score)) }
             text x="75" y="102" text-anchor="middle" class="axis" { "out of 100" }
         }
     }
@@ -105,11 +105,11 @@ pub fn heatmap(tables: &[TableScore]) -> Markup {
                         Some(v) => {
                             @let (bg, fg) = heat(v);
                             g {
-                                title { (t.name) " · " (name) ": " (if i == 0 { format!("{:.1} / 100", t.score) } else { view::percent(v) }) }
+                                title { (t.name) " · " (name) ": " (if i == 0 { format!("{} / 100", view::score(t.score)) } else { view::percent(v) }) }
                                 rect x=(n(x + 1.0)) y=(n(y + 1.0)) width=(n(cell_w - 2.0)) height=(n(cell_h - 2.0)) rx="3" fill=(bg) {}
                                 text x=(n(x + cell_w / 2.0)) y=(n(y + cell_h / 2.0 + 4.0)) text-anchor="middle"
                                     style=(format!("fill:{fg};font-weight:{}", if i == 0 { 700 } else { 400 })) {
-                                    (if i == 0 { format!("{:.1}", t.score) } else { view::percent(v) })
+                                    (if i == 0 { view::score(t.score) } else { view::percent(v) })
                                 }
                             }
                         }
@@ -207,12 +207,12 @@ pub fn worst_fields(fields: &[FieldView]) -> Markup {
                 @let y = top + row_h * i as f64;
                 @let lost = 100.0 - f.field.score;
                 g {
-                    title { (f.table) "." (f.field.name) ": score " (format!("{:.1}", f.field.score)) }
+                    title { (f.table) "." (f.field.name) ": score " (view::score(f.field.score)) }
                     text x=(n(label_w - 8.0)) y=(n(y + 16.0)) text-anchor="end" { (view::truncate(&format!("{}.{}", f.table, f.field.name), 36)) }
                     rect x=(n(label_w)) y=(n(y + 5.0)) width=(n((x(lost) - label_w).max(1.5))) height="15" rx="2"
                         fill=(heat(f.field.score / 100.0).0) stroke="#b8662a" stroke-width="0.5" {}
                     text x=(n(label_w + plot_w + 10.0)) y=(n(y + 16.0)) {
-                        tspan style="font-weight:700" { (format!("{:.1}", f.field.score)) }
+                        tspan style="font-weight:700" { (view::score(f.field.score)) }
                         @if let Some((dim, share)) = f.weakest {
                             tspan class="axis" dx="8" { (dim) " " (view::percent(share)) }
                         }

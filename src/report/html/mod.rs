@@ -166,7 +166,7 @@ fn header(report: &AuditReport) -> Markup {
                             }
                             @if gating > 0 && score_failed { "; " }
                             @if let (true, Some(min)) = (score_failed, report.gate.fail_under) {
-                                "the score " (format!("{:.1}", report.score)) " is under --fail-under " (min)
+                                "the score " (view::score(report.score)) " is under --fail-under " (min)
                             }
                             @if gating_alerts > 0 {
                                 @if gating > 0 || score_failed { "; " }
@@ -230,7 +230,7 @@ fn header(report: &AuditReport) -> Markup {
                         dt { "Lowest table" }
                         dd {
                             @if let Some(t) = report.tables.iter().min_by(|a, b| a.score.total_cmp(&b.score).then(a.name.cmp(&b.name))) {
-                                (t.name) " " (format!("{:.1}", t.score))
+                                (t.name) " " (view::score(t.score))
                             }
                         }
                     }

@@ -190,7 +190,7 @@ fn score_trend(history: &HistorySummary) -> Markup {
             polyline points=(points.join(" ")) fill="none" stroke=(PASS) stroke-width="2.5" {}
             @for (i, r) in runs.iter().enumerate() {
                 circle cx=(n(x(i))) cy=(n(y(r.score))) r="4" fill=(PASS) {
-                    title { (tip(r)) ": " (format!("{:.1}", r.score)) }
+                    title { (tip(r)) ": " (view::score(r.score)) }
                 }
             }
             (x_labels(runs, LABELS, left, plot_w, top + plot_h))
