@@ -490,6 +490,22 @@ fn baseline_mode_shows_the_known_problems_and_fails_only_on_the_new_one() {
     assert!(run.stdout.contains(&format!(
         "<property name=\"compared_with\" value=\"the baseline {b} (as of 2024-12-31)\"/>"
     )));
+
+    // Markdown: the rules table marks the known problems instead of shouting FAIL at them.
+    let md = audit(ws.path(), &["--baseline", b, "--format", "markdown"]);
+    assert_eq!(md.code, 1);
+    assert_eq!(
+        md.stdout
+            .matches("| FAIL (known: in the baseline) |")
+            .count(),
+        7
+    );
+    assert_eq!(
+        md.stdout.matches("| **FAIL** |").count(),
+        1,
+        "{}",
+        md.stdout
+    );
 }
 
 /// A workspace whose table, field and record ids are hostile: markup, pipes and backticks.

@@ -132,7 +132,16 @@ pub fn write(report: &AuditReport, out: &mut dyn Write) -> std::io::Result<()> {
             row(
                 out,
                 &[
-                    outcome_word(r.outcome).to_string(),
+                    // A problem the --baseline already had no longer fails the run: say so
+                    // where the table would otherwise shout FAIL.
+                    if report.gate.fails(r.outcome) && !view::fails_gate(report, r) {
+                        format!(
+                            "{} (known: in the baseline)",
+                            r.outcome.as_str().to_uppercase()
+                        )
+                    } else {
+                        outcome_word(r.outcome).to_string()
+                    },
                     format!("{} {}", escape(&r.code), escape(&r.name)),
                     escape(&view::place(r)),
                     format::count(r.violations),
