@@ -80,6 +80,43 @@ impl SourceText {
         }
     }
 
+    /// Takes the bytes of a text file crmaudit reads as UTF-8 (crmaudit.toml, a rule pack, a
+    /// `--baseline` report). Bytes that are not UTF-8 are an error at the first of them: the
+    /// file is shown with `\u{FFFD}` in their place, so line and column point at the byte.
+    /// `what` names the file's role in the message ("config", "rule pack").
+    pub fn from_bytes(path: &Path, bytes: Vec<u8>, what: &str) -> Result<SourceText> {
+        let err = match String::from_utf8(bytes) {
+            Ok(text) => return Ok(SourceText::new(path, text)),
+            Err(err) => err,
+        };
+        let offset = err.utf8_error().valid_up_to();
+        let bytes = err.as_bytes();
+        let first_bad = bytes[offset];
+        // Up to the first invalid byte the lossy text is the file itself, so `offset` is the
+        // invalid byte's place in it too; its replacement character is what gets underlined.
+        let text = String::from_utf8_lossy(bytes).into_owned();
+        let before = &text[..offset];
+        let line = before.matches('\n').count() + 1;
+        let column = before.rsplit('\n').next().unwrap_or("").chars().count() + 1;
+        let utf16 = bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]);
+        let help = if utf16 {
+            "the file is UTF-16 (it starts with a UTF-16 byte order mark): save it as UTF-8"
+        } else {
+            "save the file as UTF-8 (bytes such as 0xE9 for `é` are windows-1252 or Latin-1 text)"
+        };
+        let source = SourceText::new(path, text);
+        let end = offset + '\u{FFFD}'.len_utf8();
+        Err(source.error(
+            offset..end,
+            format!(
+                "{what} {} is not UTF-8 text: byte 0x{first_bad:02X} at line {line}, column {column}",
+                path.display()
+            ),
+            "expected UTF-8 text",
+            Some(help.into()),
+        ))
+    }
+
     /// An error pointing at `span` in this file.
     pub fn error(
         &self,

@@ -11,6 +11,16 @@ fn invalid(name: &str) -> String {
         .to_string()
 }
 
+/// stderr with miette's wrapped message lines joined: where it wraps depends on the length of
+/// the checkout's path.
+fn unwrapped(stderr: &str) -> String {
+    stderr
+        .split_whitespace()
+        .filter(|w| *w != "|")
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
 /// Runs `audit --config FILE` and returns stderr, asserting exit 2.
 fn config_error(name: &str) -> String {
     let (code, stdout, stderr) = run(&["audit", "--no-progress", "--config", &invalid(name)]);
@@ -59,15 +69,8 @@ fn mapping_to_a_missing_column_is_an_error_naming_the_headers() {
 #[test]
 fn missing_input_file_points_at_its_path_in_the_config() {
     let stderr = config_error("missing-file.toml");
-    // miette wraps the message at the terminal width, and where depends on the length of the
-    // checkout's path: read the message with its wrapped lines joined.
-    let joined = stderr
-        .split_whitespace()
-        .filter(|w| *w != "|")
-        .collect::<Vec<_>>()
-        .join(" ");
     assert!(
-        stderr.contains("missing-file.toml:2:8") && joined.contains("file not found"),
+        stderr.contains("missing-file.toml:2:8") && unwrapped(&stderr).contains("file not found"),
         "{stderr}"
     );
 }
@@ -435,10 +438,71 @@ fn config_typos_are_errors_at_their_place() {
             && stderr.contains("contacts (kind contacts)"),
         "{stderr}"
     );
+    // At the second rule's `code`, not at its `[[rule]]` header.
     let stderr = config_error("code-reused.toml");
     assert!(
-        stderr.contains("code-reused-b.toml:1:1")
+        stderr.contains("code-reused-b.toml:2:8")
             && stderr.contains("code X001 is used by two different rules"),
+        "{stderr}"
+    );
+}
+
+/// A config or rule pack saved as windows-1252 (`Démo` with a lone 0xE9 byte) is a diagnostic at
+/// the first byte that is not UTF-8, not an OS error without a place.
+#[test]
+fn config_and_rule_packs_that_are_not_utf8_point_at_the_first_invalid_byte() {
+    let stderr = unwrapped(&config_error("not-utf8.toml"));
+    assert!(
+        stderr.contains("not-utf8.toml:2:10")
+            && stderr.contains("byte 0xE9 at line 2, column 10")
+            && stderr.contains("expected UTF-8 text")
+            && stderr.contains("crmaudit::config")
+            && !stderr.contains("stream did not contain valid UTF-8"),
+        "{stderr}"
+    );
+    // The same pack read by an audit and by `rules check`.
+    let stderr = unwrapped(&config_error("not-utf8-pack-ws.toml"));
+    assert!(
+        stderr.contains("not-utf8-pack.toml:8:21") && stderr.contains("byte 0xFC"),
+        "{stderr}"
+    );
+    let (code, _, stderr) = run(&["rules", "check", &invalid("not-utf8-pack.toml")]);
+    assert_eq!(code, 2, "{stderr}");
+    let stderr = unwrapped(&stderr);
+    assert!(
+        stderr.contains("not-utf8-pack.toml:8:21") && stderr.contains("expected UTF-8 text"),
+        "{stderr}"
+    );
+}
+
+/// Errors about a rule's options point at the option's value, not at the rule's `[[rule]]`
+/// header (which for the first rule of a pack is 1:1).
+#[test]
+fn rule_option_errors_point_at_the_offending_value() {
+    let stderr = config_error("range-min-over-max.toml");
+    assert!(
+        stderr.contains("range-min-over-max-pack.toml:8:7")
+            && stderr.contains("min 10 is greater than max 5"),
+        "{stderr}"
+    );
+    let (code, _, stderr) = run(&["rules", "check", &invalid("range-min-over-max-pack.toml")]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(
+        stderr.contains("range-min-over-max-pack.toml:8:7"),
+        "{stderr}"
+    );
+    let stderr = unwrapped(&config_error("reference-no-table.toml"));
+    assert!(
+        stderr.contains("reference-no-table-pack.toml:8:6")
+            && stderr.contains("refers to table `accounts`")
+            && stderr.contains("contacts (kind contacts)"),
+        "{stderr}"
+    );
+    let stderr = unwrapped(&config_error("reference-no-field.toml"));
+    assert!(
+        stderr.contains("reference-no-field-pack.toml:8:6")
+            && stderr.contains("refers to field `account` of table `contacts`")
+            && stderr.contains("its headers are: x, y"),
         "{stderr}"
     );
 }

@@ -959,6 +959,34 @@ fn baseline_mode_fails_only_on_problems_new_since_the_baseline() {
         r.stderr
     );
     assert!(r.stderr.contains("junk.json:3:"), "{}", r.stderr);
+    // Not UTF-8 (a report re-saved as windows-1252): at the first bad byte, not an OS error.
+    let latin = alone.path().join("latin.json");
+    std::fs::write(
+        &latin,
+        b"{\n  \"schema_version\": 1,\n  \"name\": \"D\xe9mo\"\n}\n",
+    )
+    .unwrap();
+    let r = audit(ws.path(), &["--baseline", latin.to_str().unwrap()]);
+    assert_eq!(r.code, 2);
+    assert!(
+        r.stderr.contains("latin.json:3:13") && r.stderr.contains("expected UTF-8 text"),
+        "{}",
+        r.stderr
+    );
+    // Another schema: at its schema_version.
+    let newer = alone.path().join("newer.json");
+    std::fs::write(
+        &newer,
+        "{\n  \"schema_version\": 2,\n  \"as_of\": \"2024-12-31\",\n  \"score\": 1,\n  \"tables\": [],\n  \"rules\": []\n}\n",
+    )
+    .unwrap();
+    let r = audit(ws.path(), &["--baseline", newer.to_str().unwrap()]);
+    assert_eq!(r.code, 2);
+    assert!(
+        r.stderr.contains("newer.json:2:21") && r.stderr.contains("schema_version 2"),
+        "{}",
+        r.stderr
+    );
     // A worklist from another run beside the report: refused, not silently wrong.
     std::fs::write(
         alone.path().join("worklist.csv"),
