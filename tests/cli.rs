@@ -602,6 +602,30 @@ fn rules_explain_takes_a_workspace_folder_and_lists_default_use() {
         stdout.contains("## Default use\n- every table: id (fail)"),
         "{stdout}"
     );
+    // Entity matching is declared for every table but runs where matching is configured: the
+    // kinds with defaults in rules/dedupe/, with the fields those compare.
+    let (code, stdout, _) = run(&["rules", "explain", "DQ202"]);
+    assert_eq!(code, 0);
+    let default_use = stdout.split("## Default use\n").nth(1).unwrap_or("");
+    let scopes: Vec<&str> = default_use
+        .lines()
+        .map(|l| l.split(':').next().unwrap_or(""))
+        .collect();
+    assert_eq!(
+        scopes,
+        [
+            "- companies",
+            "- contacts",
+            "- leads",
+            "- other tables with [tables.NAME.dedupe]"
+        ],
+        "{stdout}"
+    );
+    assert!(
+        default_use.contains("- contacts: birthdate, city, company, email, first_name"),
+        "{stdout}"
+    );
+    assert!(!stdout.contains("every table"), "{stdout}");
 }
 
 #[test]
