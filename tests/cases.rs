@@ -153,6 +153,10 @@ fn case_04_semicolon_and_decimal_comma() {
     assert_eq!(input["delimiter_sniffed"], true);
     assert_eq!(input["number_locale"], "comma (detected)");
     assert_eq!(input["rows"], 3);
+    // `Company;Amount;Notes` in deals.csv: no header spelled as only one CRM spells it, no file
+    // name only one CRM uses: the tie names the generic preset (it was `zoho`, the last of the
+    // tied presets).
+    assert_eq!(input["preset"], "generic");
     // 10,5 -> 10.5, 1.250,00 -> 1250, 7 -> 7: a [7.5, 1249] window flags exactly rows 2 and 3.
     let flagged: Vec<String> = run
         .findings("X001")
