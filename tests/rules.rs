@@ -702,6 +702,51 @@ fn dq020_inconsistent_format() {
     );
 }
 
+/// Formulas in a phone column (`=1+1`, `@SUM(1+1)`), made-up countries and words in a date
+/// column outnumber the real values 3 to 2: they are off-style, never the style the two valid
+/// values are flagged against. Accepted Excel serials are dates, off the ISO style, fixed to the
+/// ISO date they stand for.
+#[test]
+fn dq020_no_unrecognised_style_dominates() {
+    let run = audit_rules("dq020-no-style-dominates");
+    for field in ["phone", "country", "created_at"] {
+        assert_flagged(
+            &run,
+            "DQ020",
+            "contacts",
+            field,
+            &["1", "2", "3"],
+            &["4", "5"],
+        );
+        assert_rule(&run, "DQ020", &format!("contacts.{field}"), 3, 5, "warn");
+    }
+    assert_eq!(
+        message(&run, "DQ020", "contacts", "phone", "1"),
+        "`=1+1` is written as other; the column's most common recognised style is +international with separators (2 of 5 values)"
+    );
+    assert!(
+        suggestions(&run, "DQ020", "contacts", "phone")
+            .iter()
+            .all(|(_, s)| s.is_empty()),
+        "a formula has no phone number to suggest"
+    );
+    // The formulas are invalid phones: that is DQ002's finding.
+    assert_eq!(flagged(&run, "DQ002", "contacts", "phone"), ["1", "2", "3"]);
+    // Letterless picklist values fit any casing: one style left, nothing to flag.
+    assert!(flagged(&run, "DQ020", "contacts", "status").is_empty());
+
+    assert_eq!(
+        suggestions(&run, "DQ020", "deals", "created_at"),
+        pairs(&[
+            ("D3", "2024-01-01"),
+            ("D4", "2024-01-02"),
+            ("D5", "2024-02-29")
+        ])
+    );
+    assert_rule(&run, "DQ020", "deals.created_at", 3, 5, "warn");
+    assert!(flagged(&run, "DQ005", "deals", "created_at").is_empty());
+}
+
 #[test]
 fn dq101_missing_required() {
     let run = audit_rules("dq101-required");
