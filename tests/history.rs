@@ -467,13 +467,19 @@ fn files_that_are_not_stores_are_refused_and_left_unchanged() {
     std::fs::write(&cut, &full[..full.len() / 2]).unwrap();
     assert_refused(&cut, "is damaged");
 
-    // A page of the store overwritten with noise.
-    let damaged = dir.path().join("damaged.db");
-    let mut spoiled = full.clone();
+    // Any page of the store overwritten with noise, not only one a query happens to read:
+    // `history` runs the same quick_check as `audit --history` (it showed the runs, exit 0, of
+    // a store whose page 3 was overwritten). Page 1 holds the header: an identity failure.
     let page = 4096;
-    spoiled[page..2 * page].copy_from_slice(&noise(page, 7));
-    std::fs::write(&damaged, &spoiled).unwrap();
-    assert_refused(&damaged, "is damaged");
+    assert_eq!(full.len() % page, 0);
+    for number in 2..=full.len() / page {
+        let damaged = dir.path().join(format!("damaged-page-{number}.db"));
+        let mut spoiled = full.clone();
+        let at = (number - 1) * page;
+        spoiled[at..at + page].copy_from_slice(&noise(page, 7 + number as u64));
+        std::fs::write(&damaged, &spoiled).unwrap();
+        assert_refused(&damaged, "is damaged");
+    }
 
     // A folder, and a path in a folder that does not exist.
     let r = audit_with(&fixture("demo"), dir.path(), &[]);
