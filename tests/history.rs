@@ -922,6 +922,39 @@ fn baseline_mode_fails_only_on_problems_new_since_the_baseline() {
         7
     );
 
+    // A score floor the baseline was under too: the score fell below the baseline's, by a
+    // hundredth or less, and the reason says so with the decimals that show it.
+    let floor = audit(ws.path(), &["--baseline", b, "--fail-under", "99"]);
+    assert_eq!(floor.code, 1);
+    let r = floor.report();
+    let (now, before) = (
+        r["score"].as_f64().unwrap(),
+        same.report()["score"].as_f64().unwrap(),
+    );
+    assert!(now < before && before < 99.0, "{now} {before}");
+    let reason = r["gate"]["reasons"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|x| x.as_str())
+        .find(|x| x.starts_with("score "))
+        .unwrap_or_else(|| panic!("{}", r["gate"]))
+        .to_string();
+    let shown: Vec<&str> = reason
+        .split(' ')
+        .filter(|w| w.contains('.'))
+        .map(|w| w.trim_end_matches('.'))
+        .collect();
+    assert_eq!(
+        reason,
+        format!(
+            "score {} is under --fail-under 99 and below the baseline's {}",
+            shown[0], shown[1]
+        )
+    );
+    assert_ne!(shown[0], shown[1], "the drop is visible: {reason}");
+    assert!(shown[0].parse::<f64>().unwrap() < shown[1].parse::<f64>().unwrap());
+
     // Fixing one of the known ones while adding that one: still fails on the new one only.
     // Without the worklist beside it, the baseline compares violation counts per rule.
     let alone = tempfile::tempdir().unwrap();
