@@ -257,9 +257,9 @@ pub fn check(file: &Path, out: &mut dyn Write) -> Result<()> {
     let specs = load_user_pack(file)?;
     writeln!(
         out,
-        "{}: {} rule(s), all valid",
+        "{}: {}, all valid",
         file.display(),
-        specs.len()
+        crate::wording::plural(specs.len(), "rule", "rules")
     )
     .map_err(output_error)?;
     for spec in &specs {

@@ -21,7 +21,7 @@ fn case_01_duplicate_counts_say_what_they_count() {
     assert_eq!(rule["checked"], 6);
     let detail = rule["detail"].as_str().unwrap();
     assert!(
-        detail.contains("2 duplicate group(s), 5 records involved, 3 surplus"),
+        detail.contains("2 duplicate groups, 5 records involved, 3 surplus"),
         "{detail}"
     );
     let report = run.report();

@@ -367,7 +367,7 @@ fn rules_list_explain_and_check() {
         fixture("salesforce/rules.toml").to_str().unwrap(),
     ]);
     assert_eq!(code, 0);
-    assert!(stdout.contains("4 rule(s), all valid"), "{stdout}");
+    assert!(stdout.contains("4 rules, all valid"), "{stdout}");
     let (code, _, stderr) = run(&["rules", "check", &invalid("bad-regex-pack.toml")]);
     assert_eq!(code, 2);
     assert!(stderr.contains("bad-regex-pack.toml:7:11"), "{stderr}");
@@ -700,4 +700,67 @@ fn init_keeps_header_names_from_writing_config_keys() {
             .unwrap_or_else(|| panic!("DQ001 ran on {table}"));
         assert_eq!(rule["outcome"], "fail", "{rule}");
     }
+}
+
+/// Counts agree with their nouns in what a person reads: the terminal summary, `dedupe` and
+/// `init` on one table of two records that are one person (a 1 that reads `1 tables`,
+/// `1 clusters` or `cluster(s)` is a bug), and the KPI block is a section of its own.
+#[test]
+fn counts_in_terminal_output_agree_with_their_nouns() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("contacts.csv"),
+        "id,first_name,last_name,email,phone,company\n\
+         1,Robert,Smith,robert.smith@summitpayments.com,+1 617-542-8923,Summit Payments LLC\n\
+         2,Bob,Smith,bob.smith@summitpayments.com,6175428923,Summit Payments\n",
+    )
+    .unwrap();
+    let path = dir.path().to_str().unwrap();
+    let (code, stdout, stderr) = run(&["init", path]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stdout.contains("crmaudit.toml with 1 table:"), "{stdout}");
+
+    let (code, stdout, stderr) = run(&[
+        "audit",
+        path,
+        "--no-progress",
+        "--as-of",
+        "2024-12-31",
+        "--default-region",
+        "US",
+    ]);
+    assert_eq!(code, 0, "{stderr}");
+    let flat = unwrapped(&stdout);
+    for said in [
+        "· 1 table, 2 records",
+        // One rule runs once per table and field: those are outcomes.
+        "Rules: 32 rule outcomes · ",
+        "1 cluster of probable duplicates, 2 records involved, 1 surplus record",
+        "1 candidate pair compared",
+        "1 value written several ways",
+        "(fuzzy, record-level): 1 cluster, 2 records involved, 1 surplus",
+        "Worklist: 2 findings on 1 record;",
+    ] {
+        assert!(flat.contains(said), "{said} not in\n{stdout}");
+    }
+    assert!(stdout.contains("1 surplus\n\nKPIs ("), "{stdout}");
+    for wrong in [
+        "(s)",
+        "1 tables",
+        "1 clusters",
+        "1 records",
+        "1 values",
+        "1 findings",
+    ] {
+        assert!(!flat.contains(wrong), "{wrong} in\n{stdout}");
+    }
+
+    let file = dir.path().join("contacts.csv");
+    let (code, stdout, stderr) = run(&["dedupe", file.to_str().unwrap(), "--default-region", "US"]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(
+        stdout.contains("  1 cluster, 2 records in clusters, 1 surplus\n  1 candidate pair ("),
+        "{stdout}"
+    );
+    assert!(!stdout.contains("(s)"), "{stdout}");
 }

@@ -982,7 +982,7 @@ fn baseline_mode_fails_only_on_problems_new_since_the_baseline() {
             .unwrap()
             .iter()
             .any(|x| x.as_str().unwrap().starts_with(
-                "regression: 1 new finding(s) of fail-severity rules since the baseline"
+                "regression: 1 new finding of fail-severity rules since the baseline"
             )),
         "{reasons}"
     );

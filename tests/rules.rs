@@ -245,7 +245,7 @@ fn dq004_ambiguous_date() {
     let text = message(&run, "DQ004", "contacts", "created_at", "1");
     assert!(
         text.contains("2024-02-01 (day first) or 2024-01-02 (month first)")
-            && text.contains("3 other value(s) in this column can only be day-first"),
+            && text.contains("3 other values in this column can only be day-first"),
         "{text}"
     );
     assert_rule(&run, "DQ004", "contacts.created_at", 5, 11, "warn");
@@ -256,7 +256,7 @@ fn dq004_ambiguous_date() {
     );
     assert!(
         message(&run, "DQ004", "deals", "created_at", "D2")
-            .contains("2 other value(s) in this column can only be month-first")
+            .contains("2 other values in this column can only be month-first")
     );
     assert_rule(&run, "DQ004", "deals.created_at", 1, 4, "warn");
 
@@ -817,7 +817,7 @@ fn dq201_duplicate_value() {
         id["detail"]
             .as_str()
             .unwrap()
-            .starts_with("2 duplicate group(s), 4 records involved, 2 surplus records")
+            .starts_with("2 duplicate groups, 4 records involved, 2 surplus records")
     );
     // Emails trimmed and case-folded; missing values are never duplicates.
     assert_eq!(
@@ -834,7 +834,7 @@ fn dq201_duplicate_value() {
         email["detail"]
             .as_str()
             .unwrap()
-            .starts_with("3 duplicate group(s), 7 records involved, 4 surplus records")
+            .starts_with("3 duplicate groups, 7 records involved, 4 surplus records")
     );
     assert!(message(&run, "DQ201", "contacts", "email", "7").contains(
         "same `email` as record 0035g00000ABCde (line 2): 3 records share `ann@example.com`"
@@ -895,7 +895,7 @@ fn dq301_stale_record() {
     let rule = assert_rule(&run, "DQ301", "contacts.last_activity_at", 6, 12, "warn");
     assert_eq!(
         rule["detail"],
-        "1 record(s) have no readable date in `last_activity_at`, `updated_at`, `created_at` and were not checked"
+        "1 record has no readable date in `last_activity_at`, `updated_at`, `created_at` and was not checked"
     );
 
     // Tuned in the workspace: 180 days, fail.

@@ -11,6 +11,7 @@ use crate::normalize::text::{CaseStyle, case_style};
 
 use super::dq006_value_not_allowed::picklist_key;
 use super::{Check, Ctx, RuleResult, quote};
+use crate::wording::plural;
 
 /// DQ020: one column written in several styles.
 pub struct InconsistentFormat;
@@ -289,7 +290,8 @@ hide duplicates and are the usual sign of several data-entry paths.\n\n\
             }
             let shown: Vec<String> = variants.iter().map(|v| quote(v)).collect();
             detail.push_str(&format!(
-                "; {several} value(s) written several ways, e.g. {example} as {}",
+                "; {} written several ways, e.g. {example} as {}",
+                plural(several, "value", "values"),
                 shown.join(", ")
             ));
         }

@@ -180,9 +180,10 @@ pub fn load(path: &Path) -> Result<Baseline> {
 fn usage_mismatch(report: &Path, worklist: &Path, rows: usize, findings: usize) -> Error {
     crate::error::usage_help(
         format!(
-            "--baseline {}: {} has {rows} finding(s) but the report counts {findings}: they are not from the same run",
+            "--baseline {}: {} has {} but the report counts {findings}: they are not from the same run",
             report.display(),
-            worklist.display()
+            worklist.display(),
+            crate::wording::plural(rows, "finding", "findings")
         ),
         "keep report.json and worklist.csv of one `--out DIR` together, or remove the worklist to compare by counts",
     )
