@@ -198,6 +198,13 @@ fn case_05_bom_then_invalid_byte_late() {
         bad[0]["value"]
     );
     assert!(bad[0]["message"].contains("windows-1252"));
+    // The terminal summary says where: the one column holding the bad byte, not the table.
+    let row = run
+        .stdout
+        .lines()
+        .find(|l| l.contains("DQ011"))
+        .unwrap_or_else(|| panic!("{}", run.stdout));
+    assert!(row.contains(" contacts.name "), "{row}");
     // Strict mode stops with a clear error naming the line.
     let strict = audit(&target, &["--strict-encoding"]);
     assert_eq!(strict.code, 2);

@@ -146,7 +146,7 @@ pub fn write(
             .iter()
             .map(|r| format!("{} {}", r.code, r.name))
             .collect();
-        let places: Vec<String> = failing.iter().map(|r| place(r)).collect();
+        let places = super::view::finding_places(report, &failing);
         // Cut long names with an ellipsis instead of letting the table wrap them mid-word:
         // 80 columns less the outcome (4), the counts and one space either side of each cell.
         let widest = counts.iter().map(|c| c.chars().count()).max().unwrap_or(0);
@@ -167,15 +167,18 @@ pub fn write(
         }
         writeln!(out, "{}", render(&rules))?;
         // Column-level details (styles seen, duplicate counts) read better as sentences.
-        let detailed: Vec<_> = failing.iter().filter(|r| r.detail.is_some()).collect();
+        let detailed: Vec<_> = failing
+            .iter()
+            .zip(&places)
+            .filter(|(r, _)| r.detail.is_some())
+            .collect();
         if !detailed.is_empty() {
             writeln!(out)?;
             writeln!(out, "Details")?;
-            for r in detailed {
+            for (r, place) in detailed {
                 let text = format!(
-                    "{} {}: {}",
+                    "{} {place}: {}",
                     r.code,
-                    place(r),
                     r.detail.as_deref().unwrap_or_default()
                 );
                 write_wrapped(out, &text, "  ", "    ")?;
@@ -246,8 +249,6 @@ pub(crate) fn write_wrapped(
     }
     Ok(())
 }
-
-use super::view::place;
 
 /// Shares `budget` columns between two columns of cells, cutting as few cells as it can (ties:
 /// the first column, rule names, gets the room).
