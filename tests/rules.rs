@@ -702,14 +702,14 @@ fn dq020_inconsistent_format() {
     );
 }
 
-/// Formulas in a phone column (`=1+1`, `@SUM(1+1)`), made-up countries and words in a date
-/// column outnumber the real values 3 to 2: they are off-style, never the style the two valid
+/// Formulas in a phone column (`=1+1`, `@SUM(1+1)`) and a picklist (`@SUM(A1:B2)`), made-up
+/// countries and words in a date column outnumber the real values 3 to 2: they are off-style, never the style the two valid
 /// values are flagged against. Accepted Excel serials are dates, off the ISO style, fixed to the
 /// ISO date they stand for.
 #[test]
 fn dq020_no_unrecognised_style_dominates() {
     let run = audit_rules("dq020-no-style-dominates");
-    for field in ["phone", "country", "created_at"] {
+    for field in ["phone", "country", "created_at", "status"] {
         assert_flagged(
             &run,
             "DQ020",
@@ -732,8 +732,15 @@ fn dq020_no_unrecognised_style_dominates() {
     );
     // The formulas are invalid phones: that is DQ002's finding.
     assert_eq!(flagged(&run, "DQ002", "contacts", "phone"), ["1", "2", "3"]);
-    // Letterless picklist values fit any casing: one style left, nothing to flag.
-    assert!(flagged(&run, "DQ020", "contacts", "status").is_empty());
+    // Formulas in a picklist are no casing convention, whatever their capitals.
+    assert_eq!(
+        suggestions(&run, "DQ020", "contacts", "status"),
+        pairs(&[("1", ""), ("2", ""), ("3", "")])
+    );
+    assert!(
+        message(&run, "DQ020", "contacts", "status", "2")
+            .ends_with("the column's most common recognised style is Capitalised (2 of 5 values)")
+    );
 
     assert_eq!(
         suggestions(&run, "DQ020", "deals", "created_at"),

@@ -181,11 +181,11 @@ hide duplicates and are the usual sign of several data-entry paths.\n\n\
         let dominant_count = support(dominant);
         // When values in no style outnumber it, "most common" alone would not be true
         // (picklist values that fit any convention are not counted against it).
-        let outnumbered = !casing
-            && order.iter().any(|&s| {
-                !is_a_style(style_kind, &labels.names[s as usize])
-                    && style_counts[s as usize] > dominant_count
-            });
+        let outnumbered = order.iter().any(|&s| {
+            Some(s) != neutral
+                && !is_a_style(style_kind, &labels.names[s as usize])
+                && style_counts[s as usize] > dominant_count
+        });
         let most_common = if outnumbered {
             "most common recognised style"
         } else {
@@ -244,7 +244,12 @@ hide duplicates and are the usual sign of several data-entry paths.\n\n\
                 }
                 (Some(k), None) => match best.get(k) {
                     Some(&(best_id, _)) => Some(raw_of(best_id).trim().to_string()),
-                    None if casing => Some(recase(raw_of(id).trim(), dominant_label)),
+                    // A formula recased is still no picklist value.
+                    None if casing
+                        && is_a_style(style_kind, &labels.names[styles[id] as usize]) =>
+                    {
+                        Some(recase(raw_of(id).trim(), dominant_label))
+                    }
                     None => None,
                 },
                 _ => None,
@@ -341,9 +346,15 @@ impl StyleLabels {
 
 /// The writing convention of a picklist value. Acronyms (`SEO`, `CRM`) and values without
 /// letters fit any convention; a single lowercase word fits both `lowercase` and `snake_case`;
-/// brand-style capitals (`LinkedIn Ads`) count as capitalised like `Closed Won`.
+/// brand-style capitals (`LinkedIn Ads`) count as capitalised like `Closed Won`. A value that
+/// starts as a spreadsheet formula (`=1+1`, `@SUM(A1:B2)`, `+CMD`) is in no convention, whatever
+/// its letters: `@SUM(A1:B2)` is not UPPERCASE, and however many there are, they never set the
+/// column's convention.
 fn casing_label(raw: &str) -> &'static str {
     let raw = raw.trim();
+    if raw.starts_with(['=', '+', '@']) {
+        return FORMULA;
+    }
     let letters = raw.chars().filter(|c| c.is_alphabetic()).count();
     match case_style(raw) {
         CaseStyle::NoLetters => NEUTRAL,
@@ -358,6 +369,7 @@ fn casing_label(raw: &str) -> &'static str {
 }
 
 const NEUTRAL: &str = "acronym or no letters";
+const FORMULA: &str = "formula";
 const LOWER_WORD: &str = "lowercase word";
 
 /// Whether a label names a way of writing valid values, which a column may follow: not the
@@ -368,7 +380,7 @@ fn is_a_style(kind: StyleKind, label: &str) -> bool {
         StyleKind::Phone => label != "other",
         StyleKind::Date => label != "unrecognised" && label != "Excel serial",
         StyleKind::Country => label != "unknown",
-        StyleKind::Casing | StyleKind::Auto => label != NEUTRAL,
+        StyleKind::Casing | StyleKind::Auto => label != NEUTRAL && label != FORMULA,
     }
 }
 
