@@ -175,3 +175,39 @@ pub fn usage_help(message: impl Into<String>, help: impl Into<String>) -> Error 
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn place(bytes: &[u8]) -> (String, usize, usize) {
+        match SourceText::from_bytes(Path::new("c.toml"), bytes.to_vec(), "config") {
+            Err(Error::Config(e)) => (e.message, e.span.offset(), e.span.len()),
+            other => panic!("expected a config error, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn text_that_is_not_utf8_is_an_error_at_the_first_bad_byte() {
+        assert!(SourceText::from_bytes(Path::new("c.toml"), b"a = 1\n".to_vec(), "config").is_ok());
+        // Columns count characters: `é` written in UTF-8 before the bad byte is one column.
+        let (message, offset, len) = place(b"[x]\nname = \"\xc3\xa9t\xe9\"\n");
+        assert!(
+            message.ends_with("is not UTF-8 text: byte 0xE9 at line 2, column 11"),
+            "{message}"
+        );
+        assert_eq!((offset, len), (15, 3), "the replacement character");
+        // A sequence cut short by the end of the file.
+        let (message, offset, _) = place(b"a = 1\n\xe2\x82");
+        assert!(
+            message.ends_with("byte 0xE2 at line 2, column 1"),
+            "{message}"
+        );
+        assert_eq!(offset, 6);
+        // UTF-16 gets its own advice.
+        match SourceText::from_bytes(Path::new("c.toml"), b"\xff\xfea\x00".to_vec(), "config") {
+            Err(Error::Config(e)) => assert!(e.help.unwrap().contains("UTF-16")),
+            other => panic!("{other:?}"),
+        }
+    }
+}
