@@ -294,8 +294,8 @@ pub fn init(dir: &Path, force: bool) -> Result<String> {
         Ok(config) if config.tables.len() == found.len() => {}
         Ok(config) => {
             return Err(usage(format!(
-                "internal error: the config init wrote reads back as {} table(s), not {}; nothing written",
-                config.tables.len(),
+                "internal error: the config init wrote reads back as {}, not {}; nothing written",
+                crate::wording::plural(config.tables.len(), "table", "tables"),
                 found.len()
             )));
         }
