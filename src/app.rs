@@ -223,7 +223,7 @@ pub fn rule_specs(plan: &AuditPlan) -> Result<Vec<Arc<RuleSpec>>> {
         match names.insert(&spec.code, &spec.name) {
             Some(other) if other != &*spec.name => {
                 return Err(spec.error(
-                    None,
+                    spec.code_span.clone(),
                     format!(
                         "code {} is used by two different rules (`{other}` and `{}`)",
                         spec.code, spec.name

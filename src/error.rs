@@ -80,6 +80,43 @@ impl SourceText {
         }
     }
 
+    /// Takes the bytes of a text file crmaudit reads as UTF-8 (crmaudit.toml, a rule pack, a
+    /// `--baseline` report). Bytes that are not UTF-8 are an error at the first of them: the
+    /// file is shown with `\u{FFFD}` in their place, so line and column point at the byte.
+    /// `what` names the file's role in the message ("config", "rule pack").
+    pub fn from_bytes(path: &Path, bytes: Vec<u8>, what: &str) -> Result<SourceText> {
+        let err = match String::from_utf8(bytes) {
+            Ok(text) => return Ok(SourceText::new(path, text)),
+            Err(err) => err,
+        };
+        let offset = err.utf8_error().valid_up_to();
+        let bytes = err.as_bytes();
+        let first_bad = bytes[offset];
+        // Up to the first invalid byte the lossy text is the file itself, so `offset` is the
+        // invalid byte's place in it too; its replacement character is what gets underlined.
+        let text = String::from_utf8_lossy(bytes).into_owned();
+        let before = &text[..offset];
+        let line = before.matches('\n').count() + 1;
+        let column = before.rsplit('\n').next().unwrap_or("").chars().count() + 1;
+        let utf16 = bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]);
+        let help = if utf16 {
+            "the file is UTF-16 (it starts with a UTF-16 byte order mark): save it as UTF-8"
+        } else {
+            "save the file as UTF-8 (bytes such as 0xE9 for `é` are windows-1252 or Latin-1 text)"
+        };
+        let source = SourceText::new(path, text);
+        let end = offset + '\u{FFFD}'.len_utf8();
+        Err(source.error(
+            offset..end,
+            format!(
+                "{what} {} is not UTF-8 text: byte 0x{first_bad:02X} at line {line}, column {column}",
+                path.display()
+            ),
+            "expected UTF-8 text",
+            Some(help.into()),
+        ))
+    }
+
     /// An error pointing at `span` in this file.
     pub fn error(
         &self,
@@ -138,3 +175,39 @@ pub fn usage_help(message: impl Into<String>, help: impl Into<String>) -> Error 
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn place(bytes: &[u8]) -> (String, usize, usize) {
+        match SourceText::from_bytes(Path::new("c.toml"), bytes.to_vec(), "config") {
+            Err(Error::Config(e)) => (e.message, e.span.offset(), e.span.len()),
+            other => panic!("expected a config error, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn text_that_is_not_utf8_is_an_error_at_the_first_bad_byte() {
+        assert!(SourceText::from_bytes(Path::new("c.toml"), b"a = 1\n".to_vec(), "config").is_ok());
+        // Columns count characters: `é` written in UTF-8 before the bad byte is one column.
+        let (message, offset, len) = place(b"[x]\nname = \"\xc3\xa9t\xe9\"\n");
+        assert!(
+            message.ends_with("is not UTF-8 text: byte 0xE9 at line 2, column 11"),
+            "{message}"
+        );
+        assert_eq!((offset, len), (15, 3), "the replacement character");
+        // A sequence cut short by the end of the file.
+        let (message, offset, _) = place(b"a = 1\n\xe2\x82");
+        assert!(
+            message.ends_with("byte 0xE2 at line 2, column 1"),
+            "{message}"
+        );
+        assert_eq!(offset, 6);
+        // UTF-16 gets its own advice.
+        match SourceText::from_bytes(Path::new("c.toml"), b"\xff\xfea\x00".to_vec(), "config") {
+            Err(Error::Config(e)) => assert!(e.help.unwrap().contains("UTF-16")),
+            other => panic!("{other:?}"),
+        }
+    }
+}

@@ -239,7 +239,7 @@ pub fn init(dir: &Path, force: bool) -> Result<String> {
         }
         let _ = writeln!(
             toml,
-            "# read as {}, delimiter '{}'; {} of {} columns mapped to canonical fields",
+            "# read as {}, delimiter '{}'; {} of {} mapped to canonical fields",
             r.encoding,
             if r.delimiter == b'\t' {
                 "\\t".to_string()
@@ -247,7 +247,7 @@ pub fn init(dir: &Path, force: bool) -> Result<String> {
                 (r.delimiter as char).to_string()
             },
             r.mapped,
-            r.columns
+            crate::wording::plural(r.columns, "column", "columns")
         );
         if !r.unmapped.is_empty() {
             let shown: Vec<String> = r
@@ -294,8 +294,8 @@ pub fn init(dir: &Path, force: bool) -> Result<String> {
         Ok(config) if config.tables.len() == found.len() => {}
         Ok(config) => {
             return Err(usage(format!(
-                "internal error: the config init wrote reads back as {} table(s), not {}; nothing written",
-                config.tables.len(),
+                "internal error: the config init wrote reads back as {}, not {}; nothing written",
+                crate::wording::plural(config.tables.len(), "table", "tables"),
                 found.len()
             )));
         }
@@ -307,9 +307,9 @@ pub fn init(dir: &Path, force: bool) -> Result<String> {
     }
     crate::report::write_atomic(dir, "crmaudit.toml", |w| w.write_all(toml.as_bytes()))?;
     Ok(format!(
-        "wrote {} with {} table(s):\n{summary}",
+        "wrote {} with {}:\n{summary}",
         target.display(),
-        found.len()
+        crate::wording::plural(found.len(), "table", "tables")
     ))
 }
 

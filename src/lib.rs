@@ -16,6 +16,7 @@
 //!   baseline, and turns regressions into alerts and gate reasons.
 //!
 //! [`app`] wires the stages for the binary; tests and benches use the same functions.
+//! [`wording`] puts counts in sentences (`1 table`, `3 tables`) for every text output.
 
 pub mod app;
 pub mod builtin;
@@ -36,3 +37,4 @@ pub mod rules_cmd;
 pub mod score;
 pub mod source;
 pub mod table;
+pub mod wording;

@@ -5,9 +5,10 @@ use std::path::Path;
 
 use crate::builtin;
 use crate::checks::registry;
-use crate::config::CheckKind;
 use crate::config::rule_pack::load_user_pack;
+use crate::config::{CheckKind, TableScope};
 use crate::error::{Result, usage_help};
+use crate::kind::Kind;
 use crate::report::text::wrap;
 
 /// The catalogue, wrapped to 80 columns: per rule its summary and where it runs by default,
@@ -50,37 +51,73 @@ pub fn list(out: &mut dyn Write) -> std::io::Result<()> {
 
 /// One default use of a built-in rule: its scope, fields and outcome settings.
 struct DefaultUse {
+    /// Sorts the uses: every table, then kinds by name, then tables configured to have it.
+    order: u8,
     scope: String,
     fields: String,
     setting: String,
 }
 
+/// Where a built-in rule runs by default, read from the embedded packs and, for entity matching
+/// (declared for every table but run only where matching is configured), from the kinds'
+/// matching defaults in `rules/dedupe/`: the same data the audit reads, so the two cannot drift.
 fn default_use_list(code: &str) -> Vec<DefaultUse> {
-    let mut uses: Vec<DefaultUse> = builtin::default_rules()
-        .iter()
-        .filter(|s| &*s.code == code)
-        .map(|spec| DefaultUse {
-            scope: match &spec.scope {
-                crate::config::TableScope::Kind(k) => k.to_string(),
-                crate::config::TableScope::All => "every table".to_string(),
-                crate::config::TableScope::Named(n) => n.clone(),
-            },
-            fields: match spec.fields.as_slice() {
-                [] => String::new(),
-                [all] if all == "*" => "every mapped field".to_string(),
-                fields => fields.join(", "),
-            },
-            setting: if spec.tolerance > 0.0 {
-                format!("{}, {}%", spec.severity.as_str(), spec.tolerance * 100.0)
-            } else {
-                spec.severity.as_str().to_string()
-            },
-        })
-        .collect();
-    // Every table first, then the kinds in name order.
-    uses.sort_by(|a, b| {
-        (a.scope != "every table", &a.scope).cmp(&(b.scope != "every table", &b.scope))
-    });
+    let mut uses: Vec<DefaultUse> = Vec::new();
+    for spec in builtin::default_rules().iter().filter(|s| &*s.code == code) {
+        let setting = if spec.tolerance > 0.0 {
+            format!("{}, {}%", spec.severity.as_str(), spec.tolerance * 100.0)
+        } else {
+            spec.severity.as_str().to_string()
+        };
+        let fields = match spec.fields.as_slice() {
+            [] => String::new(),
+            [all] if all == "*" => "every mapped field".to_string(),
+            fields => fields.join(", "),
+        };
+        if spec.check == CheckKind::Entity {
+            for kind in Kind::ALL {
+                let in_scope = match &spec.scope {
+                    TableScope::All => true,
+                    TableScope::Kind(k) => k == kind,
+                    TableScope::Named(n) => n == kind.as_str(),
+                };
+                if let Some(matching) =
+                    crate::config::dedupe::default_for(*kind).filter(|m| in_scope && m.enabled)
+                {
+                    let compared: Vec<&str> = matching
+                        .fields
+                        .iter()
+                        .map(|f| f.field.value.as_str())
+                        .collect();
+                    uses.push(DefaultUse {
+                        order: 1,
+                        scope: kind.to_string(),
+                        fields: compared.join(", "),
+                        setting: setting.clone(),
+                    });
+                }
+            }
+            uses.push(DefaultUse {
+                order: 2,
+                scope: "other tables with [tables.NAME.dedupe]".to_string(),
+                fields: String::new(),
+                setting,
+            });
+            continue;
+        }
+        let (order, scope) = match &spec.scope {
+            TableScope::Kind(k) => (1, k.to_string()),
+            TableScope::All => (0, "every table".to_string()),
+            TableScope::Named(n) => (1, n.clone()),
+        };
+        uses.push(DefaultUse {
+            order,
+            scope,
+            fields,
+            setting,
+        });
+    }
+    uses.sort_by(|a, b| (a.order, &a.scope).cmp(&(b.order, &b.scope)));
     uses
 }
 
@@ -220,9 +257,9 @@ pub fn check(file: &Path, out: &mut dyn Write) -> Result<()> {
     let specs = load_user_pack(file)?;
     writeln!(
         out,
-        "{}: {} rule(s), all valid",
+        "{}: {}, all valid",
         file.display(),
-        specs.len()
+        crate::wording::plural(specs.len(), "rule", "rules")
     )
     .map_err(output_error)?;
     for spec in &specs {
@@ -243,5 +280,41 @@ fn output_error(source: std::io::Error) -> crate::error::Error {
     crate::error::Error::Output {
         path: "stdout".into(),
         reason: source,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `rules explain DQ202` and the rule's own text name the kinds the audit matches by
+    /// default (`config::dedupe::default_for`, which `dataset::bind` reads too).
+    #[test]
+    fn entity_matching_default_use_is_the_kinds_matched_by_default() {
+        let mut matched: Vec<String> = Kind::ALL
+            .iter()
+            .filter(|k| crate::config::dedupe::default_for(**k).is_some_and(|m| m.enabled))
+            .map(|k| k.to_string())
+            .collect();
+        matched.sort();
+        let listed: Vec<String> = default_use_list("DQ202")
+            .into_iter()
+            .filter(|u| u.order == 1)
+            .map(|u| u.scope)
+            .collect();
+        assert_eq!(listed, matched);
+        let text = registry::by_code("DQ202").unwrap().explain();
+        let sentence = text
+            .split("Runs by default on ")
+            .nth(1)
+            .and_then(|rest| rest.split(';').next())
+            .expect("DQ202's text says where it runs by default");
+        let mut named: Vec<String> = sentence
+            .split([',', ' '])
+            .filter(|w| !w.is_empty() && *w != "and")
+            .map(str::to_string)
+            .collect();
+        named.sort();
+        assert_eq!(named, matched, "DQ202's text: {sentence}");
     }
 }

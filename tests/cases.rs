@@ -21,7 +21,7 @@ fn case_01_duplicate_counts_say_what_they_count() {
     assert_eq!(rule["checked"], 6);
     let detail = rule["detail"].as_str().unwrap();
     assert!(
-        detail.contains("2 duplicate group(s), 5 records involved, 3 surplus"),
+        detail.contains("2 duplicate groups, 5 records involved, 3 surplus"),
         "{detail}"
     );
     let report = run.report();
@@ -153,6 +153,10 @@ fn case_04_semicolon_and_decimal_comma() {
     assert_eq!(input["delimiter_sniffed"], true);
     assert_eq!(input["number_locale"], "comma (detected)");
     assert_eq!(input["rows"], 3);
+    // `Company;Amount;Notes` in deals.csv: no header spelled as only one CRM spells it, no file
+    // name only one CRM uses: the tie names the generic preset (it was `zoho`, the last of the
+    // tied presets).
+    assert_eq!(input["preset"], "generic");
     // 10,5 -> 10.5, 1.250,00 -> 1250, 7 -> 7: a [7.5, 1249] window flags exactly rows 2 and 3.
     let flagged: Vec<String> = run
         .findings("X001")
@@ -194,6 +198,13 @@ fn case_05_bom_then_invalid_byte_late() {
         bad[0]["value"]
     );
     assert!(bad[0]["message"].contains("windows-1252"));
+    // The terminal summary says where: the one column holding the bad byte, not the table.
+    let row = run
+        .stdout
+        .lines()
+        .find(|l| l.contains("DQ011"))
+        .unwrap_or_else(|| panic!("{}", run.stdout));
+    assert!(row.contains(" contacts.name "), "{row}");
     // Strict mode stops with a clear error naming the line.
     let strict = audit(&target, &["--strict-encoding"]);
     assert_eq!(strict.code, 2);

@@ -11,6 +11,16 @@ fn invalid(name: &str) -> String {
         .to_string()
 }
 
+/// stderr with miette's wrapped message lines joined: where it wraps depends on the length of
+/// the checkout's path.
+fn unwrapped(stderr: &str) -> String {
+    stderr
+        .split_whitespace()
+        .filter(|w| *w != "|")
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
 /// Runs `audit --config FILE` and returns stderr, asserting exit 2.
 fn config_error(name: &str) -> String {
     let (code, stdout, stderr) = run(&["audit", "--no-progress", "--config", &invalid(name)]);
@@ -59,15 +69,8 @@ fn mapping_to_a_missing_column_is_an_error_naming_the_headers() {
 #[test]
 fn missing_input_file_points_at_its_path_in_the_config() {
     let stderr = config_error("missing-file.toml");
-    // miette wraps the message at the terminal width, and where depends on the length of the
-    // checkout's path: read the message with its wrapped lines joined.
-    let joined = stderr
-        .split_whitespace()
-        .filter(|w| *w != "|")
-        .collect::<Vec<_>>()
-        .join(" ");
     assert!(
-        stderr.contains("missing-file.toml:2:8") && joined.contains("file not found"),
+        stderr.contains("missing-file.toml:2:8") && unwrapped(&stderr).contains("file not found"),
         "{stderr}"
     );
 }
@@ -364,7 +367,7 @@ fn rules_list_explain_and_check() {
         fixture("salesforce/rules.toml").to_str().unwrap(),
     ]);
     assert_eq!(code, 0);
-    assert!(stdout.contains("4 rule(s), all valid"), "{stdout}");
+    assert!(stdout.contains("4 rules, all valid"), "{stdout}");
     let (code, _, stderr) = run(&["rules", "check", &invalid("bad-regex-pack.toml")]);
     assert_eq!(code, 2);
     assert!(stderr.contains("bad-regex-pack.toml:7:11"), "{stderr}");
@@ -435,10 +438,71 @@ fn config_typos_are_errors_at_their_place() {
             && stderr.contains("contacts (kind contacts)"),
         "{stderr}"
     );
+    // At the second rule's `code`, not at its `[[rule]]` header.
     let stderr = config_error("code-reused.toml");
     assert!(
-        stderr.contains("code-reused-b.toml:1:1")
+        stderr.contains("code-reused-b.toml:2:8")
             && stderr.contains("code X001 is used by two different rules"),
+        "{stderr}"
+    );
+}
+
+/// A config or rule pack saved as windows-1252 (`Démo` with a lone 0xE9 byte) is a diagnostic at
+/// the first byte that is not UTF-8, not an OS error without a place.
+#[test]
+fn config_and_rule_packs_that_are_not_utf8_point_at_the_first_invalid_byte() {
+    let stderr = unwrapped(&config_error("not-utf8.toml"));
+    assert!(
+        stderr.contains("not-utf8.toml:2:10")
+            && stderr.contains("byte 0xE9 at line 2, column 10")
+            && stderr.contains("expected UTF-8 text")
+            && stderr.contains("crmaudit::config")
+            && !stderr.contains("stream did not contain valid UTF-8"),
+        "{stderr}"
+    );
+    // The same pack read by an audit and by `rules check`.
+    let stderr = unwrapped(&config_error("not-utf8-pack-ws.toml"));
+    assert!(
+        stderr.contains("not-utf8-pack.toml:8:21") && stderr.contains("byte 0xFC"),
+        "{stderr}"
+    );
+    let (code, _, stderr) = run(&["rules", "check", &invalid("not-utf8-pack.toml")]);
+    assert_eq!(code, 2, "{stderr}");
+    let stderr = unwrapped(&stderr);
+    assert!(
+        stderr.contains("not-utf8-pack.toml:8:21") && stderr.contains("expected UTF-8 text"),
+        "{stderr}"
+    );
+}
+
+/// Errors about a rule's options point at the option's value, not at the rule's `[[rule]]`
+/// header (which for the first rule of a pack is 1:1).
+#[test]
+fn rule_option_errors_point_at_the_offending_value() {
+    let stderr = config_error("range-min-over-max.toml");
+    assert!(
+        stderr.contains("range-min-over-max-pack.toml:8:7")
+            && stderr.contains("min 10 is greater than max 5"),
+        "{stderr}"
+    );
+    let (code, _, stderr) = run(&["rules", "check", &invalid("range-min-over-max-pack.toml")]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(
+        stderr.contains("range-min-over-max-pack.toml:8:7"),
+        "{stderr}"
+    );
+    let stderr = unwrapped(&config_error("reference-no-table.toml"));
+    assert!(
+        stderr.contains("reference-no-table-pack.toml:8:6")
+            && stderr.contains("refers to table `accounts`")
+            && stderr.contains("contacts (kind contacts)"),
+        "{stderr}"
+    );
+    let stderr = unwrapped(&config_error("reference-no-field.toml"));
+    assert!(
+        stderr.contains("reference-no-field-pack.toml:8:6")
+            && stderr.contains("refers to field `account` of table `contacts`")
+            && stderr.contains("its headers are: x, y"),
         "{stderr}"
     );
 }
@@ -538,6 +602,30 @@ fn rules_explain_takes_a_workspace_folder_and_lists_default_use() {
         stdout.contains("## Default use\n- every table: id (fail)"),
         "{stdout}"
     );
+    // Entity matching is declared for every table but runs where matching is configured: the
+    // kinds with defaults in rules/dedupe/, with the fields those compare.
+    let (code, stdout, _) = run(&["rules", "explain", "DQ202"]);
+    assert_eq!(code, 0);
+    let default_use = stdout.split("## Default use\n").nth(1).unwrap_or("");
+    let scopes: Vec<&str> = default_use
+        .lines()
+        .map(|l| l.split(':').next().unwrap_or(""))
+        .collect();
+    assert_eq!(
+        scopes,
+        [
+            "- companies",
+            "- contacts",
+            "- leads",
+            "- other tables with [tables.NAME.dedupe]"
+        ],
+        "{stdout}"
+    );
+    assert!(
+        default_use.contains("- contacts: birthdate, city, company, email, first_name"),
+        "{stdout}"
+    );
+    assert!(!stdout.contains("every table"), "{stdout}");
 }
 
 #[test]
@@ -612,4 +700,67 @@ fn init_keeps_header_names_from_writing_config_keys() {
             .unwrap_or_else(|| panic!("DQ001 ran on {table}"));
         assert_eq!(rule["outcome"], "fail", "{rule}");
     }
+}
+
+/// Counts agree with their nouns in what a person reads: the terminal summary, `dedupe` and
+/// `init` on one table of two records that are one person (a 1 that reads `1 tables`,
+/// `1 clusters` or `cluster(s)` is a bug), and the KPI block is a section of its own.
+#[test]
+fn counts_in_terminal_output_agree_with_their_nouns() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("contacts.csv"),
+        "id,first_name,last_name,email,phone,company\n\
+         1,Robert,Smith,robert.smith@summitpayments.com,+1 617-542-8923,Summit Payments LLC\n\
+         2,Bob,Smith,bob.smith@summitpayments.com,6175428923,Summit Payments\n",
+    )
+    .unwrap();
+    let path = dir.path().to_str().unwrap();
+    let (code, stdout, stderr) = run(&["init", path]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stdout.contains("crmaudit.toml with 1 table:"), "{stdout}");
+
+    let (code, stdout, stderr) = run(&[
+        "audit",
+        path,
+        "--no-progress",
+        "--as-of",
+        "2024-12-31",
+        "--default-region",
+        "US",
+    ]);
+    assert_eq!(code, 0, "{stderr}");
+    let flat = unwrapped(&stdout);
+    for said in [
+        "· 1 table, 2 records",
+        // One rule runs once per table and field: those are outcomes.
+        "Rules: 32 rule outcomes · ",
+        "1 cluster of probable duplicates, 2 records involved, 1 surplus record",
+        "1 candidate pair compared",
+        "1 value written several ways",
+        "(fuzzy, record-level): 1 cluster, 2 records involved, 1 surplus",
+        "Worklist: 2 findings on 1 record;",
+    ] {
+        assert!(flat.contains(said), "{said} not in\n{stdout}");
+    }
+    assert!(stdout.contains("1 surplus\n\nKPIs ("), "{stdout}");
+    for wrong in [
+        "(s)",
+        "1 tables",
+        "1 clusters",
+        "1 records",
+        "1 values",
+        "1 findings",
+    ] {
+        assert!(!flat.contains(wrong), "{wrong} in\n{stdout}");
+    }
+
+    let file = dir.path().join("contacts.csv");
+    let (code, stdout, stderr) = run(&["dedupe", file.to_str().unwrap(), "--default-region", "US"]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(
+        stdout.contains("  1 cluster, 2 records in clusters, 1 surplus\n  1 candidate pair ("),
+        "{stdout}"
+    );
+    assert!(!stdout.contains("(s)"), "{stdout}");
 }

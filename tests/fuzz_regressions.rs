@@ -156,6 +156,8 @@ fn config_and_rule_pack_errors_on_fuzz_inputs_have_a_place_and_render() {
     for (name, data) in inputs("fuzz/config") {
         let text = String::from_utf8_lossy(&data).into_owned();
         let errors = [
+            // The bytes as read from disk: not UTF-8 is an error at its place too.
+            SourceText::from_bytes(Path::new("fuzz/crmaudit.toml"), data.clone(), "config").err(),
             WorkspaceConfig::parse(Path::new("fuzz/crmaudit.toml"), text.clone()).err(),
             parse_pack(&SourceText::new(Path::new("fuzz/rules.toml"), text), false).err(),
         ];

@@ -467,13 +467,19 @@ fn files_that_are_not_stores_are_refused_and_left_unchanged() {
     std::fs::write(&cut, &full[..full.len() / 2]).unwrap();
     assert_refused(&cut, "is damaged");
 
-    // A page of the store overwritten with noise.
-    let damaged = dir.path().join("damaged.db");
-    let mut spoiled = full.clone();
+    // Any page of the store overwritten with noise, not only one a query happens to read:
+    // `history` runs the same quick_check as `audit --history` (it showed the runs, exit 0, of
+    // a store whose page 3 was overwritten). Page 1 holds the header: an identity failure.
     let page = 4096;
-    spoiled[page..2 * page].copy_from_slice(&noise(page, 7));
-    std::fs::write(&damaged, &spoiled).unwrap();
-    assert_refused(&damaged, "is damaged");
+    assert_eq!(full.len() % page, 0);
+    for number in 2..=full.len() / page {
+        let damaged = dir.path().join(format!("damaged-page-{number}.db"));
+        let mut spoiled = full.clone();
+        let at = (number - 1) * page;
+        spoiled[at..at + page].copy_from_slice(&noise(page, 7 + number as u64));
+        std::fs::write(&damaged, &spoiled).unwrap();
+        assert_refused(&damaged, "is damaged");
+    }
 
     // A folder, and a path in a folder that does not exist.
     let r = audit_with(&fixture("demo"), dir.path(), &[]);
@@ -916,6 +922,39 @@ fn baseline_mode_fails_only_on_problems_new_since_the_baseline() {
         7
     );
 
+    // A score floor the baseline was under too: the score fell below the baseline's, by a
+    // hundredth or less, and the reason says so with the decimals that show it.
+    let floor = audit(ws.path(), &["--baseline", b, "--fail-under", "99"]);
+    assert_eq!(floor.code, 1);
+    let r = floor.report();
+    let (now, before) = (
+        r["score"].as_f64().unwrap(),
+        same.report()["score"].as_f64().unwrap(),
+    );
+    assert!(now < before && before < 99.0, "{now} {before}");
+    let reason = r["gate"]["reasons"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|x| x.as_str())
+        .find(|x| x.starts_with("score "))
+        .unwrap_or_else(|| panic!("{}", r["gate"]))
+        .to_string();
+    let shown: Vec<&str> = reason
+        .split(' ')
+        .filter(|w| w.contains('.'))
+        .map(|w| w.trim_end_matches('.'))
+        .collect();
+    assert_eq!(
+        reason,
+        format!(
+            "score {} is under --fail-under 99 and below the baseline's {}",
+            shown[0], shown[1]
+        )
+    );
+    assert_ne!(shown[0], shown[1], "the drop is visible: {reason}");
+    assert!(shown[0].parse::<f64>().unwrap() < shown[1].parse::<f64>().unwrap());
+
     // Fixing one of the known ones while adding that one: still fails on the new one only.
     // Without the worklist beside it, the baseline compares violation counts per rule.
     let alone = tempfile::tempdir().unwrap();
@@ -943,7 +982,7 @@ fn baseline_mode_fails_only_on_problems_new_since_the_baseline() {
             .unwrap()
             .iter()
             .any(|x| x.as_str().unwrap().starts_with(
-                "regression: 1 new finding(s) of fail-severity rules since the baseline"
+                "regression: 1 new finding of fail-severity rules since the baseline"
             )),
         "{reasons}"
     );
@@ -959,6 +998,34 @@ fn baseline_mode_fails_only_on_problems_new_since_the_baseline() {
         r.stderr
     );
     assert!(r.stderr.contains("junk.json:3:"), "{}", r.stderr);
+    // Not UTF-8 (a report re-saved as windows-1252): at the first bad byte, not an OS error.
+    let latin = alone.path().join("latin.json");
+    std::fs::write(
+        &latin,
+        b"{\n  \"schema_version\": 1,\n  \"name\": \"D\xe9mo\"\n}\n",
+    )
+    .unwrap();
+    let r = audit(ws.path(), &["--baseline", latin.to_str().unwrap()]);
+    assert_eq!(r.code, 2);
+    assert!(
+        r.stderr.contains("latin.json:3:13") && r.stderr.contains("expected UTF-8 text"),
+        "{}",
+        r.stderr
+    );
+    // Another schema: at its schema_version.
+    let newer = alone.path().join("newer.json");
+    std::fs::write(
+        &newer,
+        "{\n  \"schema_version\": 2,\n  \"as_of\": \"2024-12-31\",\n  \"score\": 1,\n  \"tables\": [],\n  \"rules\": []\n}\n",
+    )
+    .unwrap();
+    let r = audit(ws.path(), &["--baseline", newer.to_str().unwrap()]);
+    assert_eq!(r.code, 2);
+    assert!(
+        r.stderr.contains("newer.json:2:21") && r.stderr.contains("schema_version 2"),
+        "{}",
+        r.stderr
+    );
     // A worklist from another run beside the report: refused, not silently wrong.
     std::fs::write(
         alone.path().join("worklist.csv"),

@@ -455,8 +455,9 @@ fn churn_variants_are_selected_in_the_config() {
 fn bad_kpi_settings_are_diagnostics_at_their_place() {
     let cases = [
         (
+            // The id as written in the header, not the header's `[`.
             "[kpis.nsp]\ntarget = 1\n",
-            "crmaudit.toml:8:1",
+            "crmaudit.toml:8:7",
             "no KPI has the id `nsp`",
         ),
         (
@@ -480,9 +481,16 @@ fn bad_kpi_settings_are_diagnostics_at_their_place() {
             "not a non-negative number",
         ),
         (
+            // The table name (the key) is what is wrong, not its weight.
             "[scores.tables]\ndeals = 2\n",
-            "crmaudit.toml:9:9",
+            "crmaudit.toml:9:1",
             "does not define",
+        ),
+        (
+            // No dimension left: at the last weight written, not at 1:1.
+            "[scores]\ncompleteness = 0\nvalidity = 0\nuniqueness = 0\ntimeliness = 0\nconsistency = 0\n",
+            "crmaudit.toml:13:15",
+            "gives every dimension weight 0",
         ),
         (
             "[kpis.nps]\ncolour = 1\n",

@@ -274,7 +274,7 @@ fn markdown_and_junit_show_the_comparison() {
         "Table scores that moved: contacts 98.54 → 98.53 (-0.01), deals 99.68 → 99.70 (+0.02)."
     ));
     assert!(markdown.contains(
-        "- new\\_fail\\_findings: 1 new finding(s) of fail-severity rules since run 1 (DQ001 contacts.Email 1: 100000057)"
+        "- new\\_fail\\_findings: 1 new finding of fail-severity rules since run 1 (DQ001 contacts.Email 1: 100000057)"
     ), "{markdown}");
     let since = markdown
         .split("### Since the last run")
@@ -376,7 +376,7 @@ fn markdown_and_junit_show_the_comparison() {
     assert_eq!((regression.1, regression.2), (2, 1));
     let failure = regression.3[0].1.as_deref().expect("a failure");
     assert!(
-        failure.starts_with("1 new finding(s) of fail-severity rules since run 1"),
+        failure.starts_with("1 new finding of fail-severity rules since run 1"),
         "{failure}"
     );
     assert!(gated.stdout.contains("<failure type=\"new_fail_findings\""));

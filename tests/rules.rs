@@ -245,7 +245,7 @@ fn dq004_ambiguous_date() {
     let text = message(&run, "DQ004", "contacts", "created_at", "1");
     assert!(
         text.contains("2024-02-01 (day first) or 2024-01-02 (month first)")
-            && text.contains("3 other value(s) in this column can only be day-first"),
+            && text.contains("3 other values in this column can only be day-first"),
         "{text}"
     );
     assert_rule(&run, "DQ004", "contacts.created_at", 5, 11, "warn");
@@ -256,7 +256,7 @@ fn dq004_ambiguous_date() {
     );
     assert!(
         message(&run, "DQ004", "deals", "created_at", "D2")
-            .contains("2 other value(s) in this column can only be month-first")
+            .contains("2 other values in this column can only be month-first")
     );
     assert_rule(&run, "DQ004", "deals.created_at", 1, 4, "warn");
 
@@ -702,6 +702,58 @@ fn dq020_inconsistent_format() {
     );
 }
 
+/// Formulas in a phone column (`=1+1`, `@SUM(1+1)`) and a picklist (`@SUM(A1:B2)`), made-up
+/// countries and words in a date column outnumber the real values 3 to 2: they are off-style, never the style the two valid
+/// values are flagged against. Accepted Excel serials are dates, off the ISO style, fixed to the
+/// ISO date they stand for.
+#[test]
+fn dq020_no_unrecognised_style_dominates() {
+    let run = audit_rules("dq020-no-style-dominates");
+    for field in ["phone", "country", "created_at", "status"] {
+        assert_flagged(
+            &run,
+            "DQ020",
+            "contacts",
+            field,
+            &["1", "2", "3"],
+            &["4", "5"],
+        );
+        assert_rule(&run, "DQ020", &format!("contacts.{field}"), 3, 5, "warn");
+    }
+    assert_eq!(
+        message(&run, "DQ020", "contacts", "phone", "1"),
+        "`=1+1` is written as other; the column's most common recognised style is +international with separators (2 of 5 values)"
+    );
+    assert!(
+        suggestions(&run, "DQ020", "contacts", "phone")
+            .iter()
+            .all(|(_, s)| s.is_empty()),
+        "a formula has no phone number to suggest"
+    );
+    // The formulas are invalid phones: that is DQ002's finding.
+    assert_eq!(flagged(&run, "DQ002", "contacts", "phone"), ["1", "2", "3"]);
+    // Formulas in a picklist are no casing convention, whatever their capitals.
+    assert_eq!(
+        suggestions(&run, "DQ020", "contacts", "status"),
+        pairs(&[("1", ""), ("2", ""), ("3", "")])
+    );
+    assert!(
+        message(&run, "DQ020", "contacts", "status", "2")
+            .ends_with("the column's most common recognised style is Capitalised (2 of 5 values)")
+    );
+
+    assert_eq!(
+        suggestions(&run, "DQ020", "deals", "created_at"),
+        pairs(&[
+            ("D3", "2024-01-01"),
+            ("D4", "2024-01-02"),
+            ("D5", "2024-02-29")
+        ])
+    );
+    assert_rule(&run, "DQ020", "deals.created_at", 3, 5, "warn");
+    assert!(flagged(&run, "DQ005", "deals", "created_at").is_empty());
+}
+
 #[test]
 fn dq101_missing_required() {
     let run = audit_rules("dq101-required");
@@ -772,7 +824,7 @@ fn dq201_duplicate_value() {
         id["detail"]
             .as_str()
             .unwrap()
-            .starts_with("2 duplicate group(s), 4 records involved, 2 surplus records")
+            .starts_with("2 duplicate groups, 4 records involved, 2 surplus records")
     );
     // Emails trimmed and case-folded; missing values are never duplicates.
     assert_eq!(
@@ -789,7 +841,7 @@ fn dq201_duplicate_value() {
         email["detail"]
             .as_str()
             .unwrap()
-            .starts_with("3 duplicate group(s), 7 records involved, 4 surplus records")
+            .starts_with("3 duplicate groups, 7 records involved, 4 surplus records")
     );
     assert!(message(&run, "DQ201", "contacts", "email", "7").contains(
         "same `email` as record 0035g00000ABCde (line 2): 3 records share `ann@example.com`"
@@ -850,7 +902,7 @@ fn dq301_stale_record() {
     let rule = assert_rule(&run, "DQ301", "contacts.last_activity_at", 6, 12, "warn");
     assert_eq!(
         rule["detail"],
-        "1 record(s) have no readable date in `last_activity_at`, `updated_at`, `created_at` and were not checked"
+        "1 record has no readable date in `last_activity_at`, `updated_at`, `created_at` and was not checked"
     );
 
     // Tuned in the workspace: 180 days, fail.

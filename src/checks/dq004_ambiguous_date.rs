@@ -2,6 +2,7 @@ use crate::config::CheckKind;
 use crate::normalize::date::DateValue;
 
 use super::{Check, Ctx, RuleResult, per_value, quote};
+use crate::wording::plural;
 
 /// DQ004: a date whose day and month nobody can tell apart.
 pub struct AmbiguousDate;
@@ -67,13 +68,15 @@ and is not reported.\n\n\
                 let suggestion = match lean {
                     Some(true) => {
                         message.push_str(&format!(
-                            "; {day_first} other value(s) in this column can only be day-first"
+                            "; {} in this column can only be day-first",
+                            plural(day_first as usize, "other value", "other values")
                         ));
                         Some(dmy.to_string())
                     }
                     Some(false) => {
                         message.push_str(&format!(
-                            "; {month_first} other value(s) in this column can only be month-first"
+                            "; {} in this column can only be month-first",
+                            plural(month_first as usize, "other value", "other values")
                         ));
                         Some(mdy.to_string())
                     }

@@ -11,6 +11,7 @@ use crate::normalize::text::{CaseStyle, case_style};
 
 use super::dq006_value_not_allowed::picklist_key;
 use super::{Check, Ctx, RuleResult, quote};
+use crate::wording::plural;
 
 /// DQ020: one column written in several styles.
 pub struct InconsistentFormat;
@@ -108,6 +109,11 @@ hide duplicates and are the usual sign of several data-entry paths.\n\n\
                         .map(|ph| Cow::Borrowed(ph.e164.as_str())),
                     StyleKind::Date => match &dates.expect("set for dates")[id].1 {
                         Ok(DateValue::Date(d)) => Some(Cow::Owned(d.to_string())),
+                        // Accepted by the table's config, a serial is the date it stands for:
+                        // it gets that ISO date as its fix like any other off-style date.
+                        Ok(DateValue::ExcelSerial { date, .. }) if table.excel_serial_dates => {
+                            Some(Cow::Owned(date.to_string()))
+                        }
                         _ => None,
                     },
                     StyleKind::Country => country_code(raw_of(id)).map(Cow::Borrowed),
@@ -154,21 +160,37 @@ hide duplicates and are the usual sign of several data-entry paths.\n\n\
             .filter(|&s| !casing || Some(s) != neutral)
             .filter(|&s| !(absorbed && Some(s) == lower_word))
             .collect();
-        if candidates.len() < 2 {
+        // Most records wins; on a tie the unambiguous standard (ISO dates, international
+        // phones), then the first style in name order, for determinism. Values in no
+        // recognised style (`=1+1` in a phone column, `Narnia` as a country, a number standing
+        // for a date) are off-style whatever the others do, but never the style the others
+        // are told to follow, however many they are.
+        let dominant = candidates
+            .iter()
+            .rev()
+            .filter(|&&s| is_a_style(style_kind, &labels.names[s as usize]))
+            .max_by_key(|&&s| (support(s), is_standard(&labels.names[s as usize])))
+            .copied();
+        let Some(dominant) = dominant.filter(|_| candidates.len() >= 2) else {
             return RuleResult {
                 checked,
                 ..RuleResult::default()
             };
-        }
-        // Most records wins; on a tie the unambiguous standard (ISO dates, international
-        // phones), then the first style in name order, for determinism.
-        let dominant = *candidates
-            .iter()
-            .rev()
-            .max_by_key(|&&s| (support(s), is_standard(&labels.names[s as usize])))
-            .expect("two styles at least");
+        };
         let dominant_label = labels.names[dominant as usize].as_ref();
         let dominant_count = support(dominant);
+        // When values in no style outnumber it, "most common" alone would not be true
+        // (picklist values that fit any convention are not counted against it).
+        let outnumbered = order.iter().any(|&s| {
+            Some(s) != neutral
+                && !is_a_style(style_kind, &labels.names[s as usize])
+                && style_counts[s as usize] > dominant_count
+        });
+        let most_common = if outnumbered {
+            "most common recognised style"
+        } else {
+            "most common style"
+        };
         let conflicts = |style: u16| -> bool {
             if !casing {
                 return style != dominant;
@@ -222,7 +244,12 @@ hide duplicates and are the usual sign of several data-entry paths.\n\n\
                 }
                 (Some(k), None) => match best.get(k) {
                     Some(&(best_id, _)) => Some(raw_of(best_id).trim().to_string()),
-                    None if casing => Some(recase(raw_of(id).trim(), dominant_label)),
+                    // A formula recased is still no picklist value.
+                    None if casing
+                        && is_a_style(style_kind, &labels.names[styles[id] as usize]) =>
+                    {
+                        Some(recase(raw_of(id).trim(), dominant_label))
+                    }
                     None => None,
                 },
                 _ => None,
@@ -231,7 +258,7 @@ hide duplicates and are the usual sign of several data-entry paths.\n\n\
                 record,
                 Some(column),
                 format!(
-                    "{} is written as {}; the column's most common style is {dominant_label} ({dominant_count} of {checked} values)",
+                    "{} is written as {}; the column's {most_common} is {dominant_label} ({dominant_count} of {checked} values)",
                     quote(raw_of(id)),
                     labels.names[styles[id] as usize]
                 ),
@@ -268,7 +295,8 @@ hide duplicates and are the usual sign of several data-entry paths.\n\n\
             }
             let shown: Vec<String> = variants.iter().map(|v| quote(v)).collect();
             detail.push_str(&format!(
-                "; {several} value(s) written several ways, e.g. {example} as {}",
+                "; {} written several ways, e.g. {example} as {}",
+                plural(several, "value", "values"),
                 shown.join(", ")
             ));
         }
@@ -318,9 +346,15 @@ impl StyleLabels {
 
 /// The writing convention of a picklist value. Acronyms (`SEO`, `CRM`) and values without
 /// letters fit any convention; a single lowercase word fits both `lowercase` and `snake_case`;
-/// brand-style capitals (`LinkedIn Ads`) count as capitalised like `Closed Won`.
+/// brand-style capitals (`LinkedIn Ads`) count as capitalised like `Closed Won`. A value that
+/// starts as a spreadsheet formula (`=1+1`, `@SUM(A1:B2)`, `+CMD`) is in no convention, whatever
+/// its letters: `@SUM(A1:B2)` is not UPPERCASE, and however many there are, they never set the
+/// column's convention.
 fn casing_label(raw: &str) -> &'static str {
     let raw = raw.trim();
+    if raw.starts_with(['=', '+', '@']) {
+        return FORMULA;
+    }
     let letters = raw.chars().filter(|c| c.is_alphabetic()).count();
     match case_style(raw) {
         CaseStyle::NoLetters => NEUTRAL,
@@ -335,7 +369,20 @@ fn casing_label(raw: &str) -> &'static str {
 }
 
 const NEUTRAL: &str = "acronym or no letters";
+const FORMULA: &str = "formula";
 const LOWER_WORD: &str = "lowercase word";
+
+/// Whether a label names a way of writing valid values, which a column may follow: not the
+/// catch-all of values the classifier does not recognise, and not an Excel serial (a number
+/// standing for a date, however it is accepted, is no way of writing dates).
+fn is_a_style(kind: StyleKind, label: &str) -> bool {
+    match kind {
+        StyleKind::Phone => label != "other",
+        StyleKind::Date => label != "unrecognised" && label != "Excel serial",
+        StyleKind::Country => label != "unknown",
+        StyleKind::Casing | StyleKind::Auto => label != NEUTRAL && label != FORMULA,
+    }
+}
 
 /// The unambiguous standard spellings, preferred when two styles are equally common.
 fn is_standard(label: &str) -> bool {

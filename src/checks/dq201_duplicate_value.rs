@@ -9,6 +9,7 @@ use crate::normalize::text::fold_key;
 
 use super::intern::intern;
 use super::{Check, Ctx, RuleResult, quote};
+use crate::wording::plural;
 
 /// DQ201: a value that should be unique appears on several records.
 pub struct DuplicateValue;
@@ -173,8 +174,10 @@ Emails a, a, b, b, b, c: 2 duplicate groups, 5 records involved, 3 surplus recor
             }),
             detail: (groups > 0).then(|| {
                 format!(
-                    "{groups} duplicate group(s), {involved} records involved, {} surplus records (violations count the surplus: the records that would go if each group were merged)",
-                    findings.len()
+                    "{}, {} involved, {} (violations count the surplus: the records that would go if each group were merged)",
+                    plural(groups, "duplicate group", "duplicate groups"),
+                    plural(involved, "record", "records"),
+                    plural(findings.len(), "surplus record", "surplus records")
                 )
             }),
             findings,

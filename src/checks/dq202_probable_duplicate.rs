@@ -4,6 +4,7 @@ use crate::config::CheckKind;
 use crate::dedupe;
 
 use super::{Check, Ctx, DuplicateCounts, Entities, RuleResult};
+use crate::wording::plural;
 
 /// DQ202: records that are probably one entity entered more than once (fuzzy, record-level).
 pub struct ProbableDuplicate;
@@ -87,9 +88,11 @@ Severity and tolerance with `[rules.DQ202]`.\n"
             violations: findings.len(),
             checked: table.rows(),
             detail: Some(format!(
-                "{clusters} cluster(s) of probable duplicates, {involved} records involved, {} surplus records (violations count the surplus); {} candidate pairs compared, {} matched at p >= {}",
-                findings.len(),
-                result.candidate_pairs,
+                "{} of probable duplicates, {} involved, {} (violations count the surplus); {} compared, {} matched at p >= {}",
+                plural(clusters, "cluster", "clusters"),
+                plural(involved, "record", "records"),
+                plural(findings.len(), "surplus record", "surplus records"),
+                plural(result.candidate_pairs, "candidate pair", "candidate pairs"),
                 result.matched_pairs,
                 result.threshold
             )),

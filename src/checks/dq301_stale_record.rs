@@ -2,6 +2,7 @@ use crate::config::CheckKind;
 use crate::normalize::date::DateValue;
 
 use super::{Check, Ctx, RuleResult, record_date};
+use crate::wording::{form, plural};
 
 /// DQ301: a record nobody has touched for too long.
 pub struct StaleRecord;
@@ -72,13 +73,15 @@ With `--as-of 2024-12-31` and `after_days = 365`, a contact last active on 2023-
         let mut result = RuleResult::from_findings(findings, checked);
         if undated > 0 {
             result.detail = Some(format!(
-                "{undated} record(s) have no readable date in {} and were not checked",
+                "{} no readable date in {} and {} not checked",
+                plural(undated, "record has", "records have"),
                 ctx.rule
                     .columns
                     .iter()
                     .map(|&c| format!("`{}`", ctx.field_label(c)))
                     .collect::<Vec<_>>()
-                    .join(", ")
+                    .join(", "),
+                form(undated, "was", "were")
             ));
         }
         result

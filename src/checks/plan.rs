@@ -137,14 +137,7 @@ pub fn bind(
                         Some(target) => push(vec![column], Some(target)),
                         None if spec.builtin => {}
                         None => {
-                            return Err(spec.error(
-                                None,
-                                format!(
-                                    "rule {} refers to {target_table}.{target_field}, which no table of this workspace has",
-                                    spec.code
-                                ),
-                                "no such table or field",
-                            ));
+                            return Err(missing_target(&spec, dataset, target_table, target_field));
                         }
                     }
                 }
@@ -207,8 +200,10 @@ pub fn validate_overrides(specs: &[Arc<RuleSpec>], ws: &WorkspaceConfig) -> Resu
     Ok(())
 }
 
-fn resolve_target(dataset: &Dataset, table: &str, field: &str) -> Option<(usize, usize)> {
-    let candidates: Vec<usize> = match dataset.table_by_name(table) {
+/// The tables `to = "TABLE.FIELD"` may name: a table of the workspace, else every table of
+/// that kind.
+fn target_tables(dataset: &Dataset, table: &str) -> Vec<usize> {
+    match dataset.table_by_name(table) {
         Some(t) => vec![t],
         None => match Kind::parse(table) {
             Some(kind) => (0..dataset.tables.len())
@@ -216,10 +211,68 @@ fn resolve_target(dataset: &Dataset, table: &str, field: &str) -> Option<(usize,
                 .collect(),
             None => Vec::new(),
         },
-    };
-    candidates
+    }
+}
+
+fn resolve_target(dataset: &Dataset, table: &str, field: &str) -> Option<(usize, usize)> {
+    target_tables(dataset, table)
         .into_iter()
         .find_map(|t| dataset.tables[t].resolve_field(field).map(|c| (t, c)))
+}
+
+/// A user reference rule whose `to` names a table or field the workspace lacks, at its `to`.
+fn missing_target(
+    spec: &RuleSpec,
+    dataset: &Dataset,
+    table: &str,
+    field: &str,
+) -> crate::error::Error {
+    let tables = target_tables(dataset, table);
+    let (message, label, help) = match tables.first() {
+        None => {
+            let names: Vec<String> = dataset
+                .tables
+                .iter()
+                .map(|t| format!("{} (kind {})", t.name, t.kind))
+                .collect();
+            (
+                format!(
+                    "rule {} refers to table `{table}`, which is neither a table of the workspace nor the kind of one",
+                    spec.code
+                ),
+                "no such table".to_string(),
+                format!("the tables are: {}", names.join(", ")),
+            )
+        }
+        Some(&t) => {
+            let target = &dataset.tables[t];
+            let headers: Vec<&str> = target
+                .raw
+                .columns
+                .iter()
+                .map(|c| c.header.as_str())
+                .collect();
+            (
+                format!(
+                    "rule {} refers to field `{field}` of table `{}`, which {} does not have",
+                    spec.code,
+                    target.name,
+                    target.raw.path.display()
+                ),
+                "no such field or header".to_string(),
+                format!("its headers are: {}", headers.join(", ")),
+            )
+        }
+    };
+    match &spec.origin {
+        Some((source, rule_span)) => source.error(
+            spec.to_span.clone().unwrap_or_else(|| rule_span.clone()),
+            message,
+            label,
+            Some(help),
+        ),
+        None => crate::error::usage(message),
+    }
 }
 
 fn scope_tables(spec: &RuleSpec, dataset: &Dataset) -> Result<Vec<usize>> {

@@ -158,7 +158,7 @@ pub struct DedupeSection {
     survivor: Option<Vec<SurvivorRule>>,
     block_on: Option<Vec<Spanned<Vec<Spanned<String>>>>>,
     estimate: Option<bool>,
-    fields: Option<BTreeMap<String, Spanned<FieldToml>>>,
+    fields: Option<Spanned<BTreeMap<String, Spanned<FieldToml>>>>,
 }
 
 /// One compared field, validated (the field itself is resolved against the table later).
@@ -390,20 +390,21 @@ pub fn resolve(
         None => base.map(|b| b.block_on.clone()).unwrap_or_default(),
     };
     let (fields, explicit_fields) = match &section.fields {
-        Some(fields) if fields.len() > crate::dedupe::weights::MAX_FIELDS => {
+        Some(fields) if fields.get_ref().len() > crate::dedupe::weights::MAX_FIELDS => {
             return Err(source.error(
-                0..0,
+                fields.span(),
                 format!(
                     "dedupe compares {} fields; at most {} are supported",
-                    fields.len(),
+                    fields.get_ref().len(),
                     crate::dedupe::weights::MAX_FIELDS
                 ),
-                "here",
-                None,
+                format!("{} fields here", fields.get_ref().len()),
+                Some("compare the fields that tell records apart; leave out the rest".into()),
             ));
         }
         Some(fields) => (
             fields
+                .get_ref()
                 .iter()
                 .map(|(name, spec)| field_rule(source, name, spec))
                 .collect::<Result<Vec<_>>>()?,
@@ -542,5 +543,20 @@ mod tests {
         );
         let err = parse("colour = 1\n").unwrap_err();
         assert!(err.to_string().contains("unknown field `colour`"), "{err}");
+    }
+
+    #[test]
+    fn too_many_fields_point_at_the_field_list_not_the_start_of_the_file() {
+        let fields: Vec<String> = (0..=crate::dedupe::weights::MAX_FIELDS)
+            .map(|i| format!("f{i} = \"text\""))
+            .collect();
+        let text = format!("threshold = 0.9\nfields = {{ {} }}\n", fields.join(", "));
+        match parse(&text) {
+            Err(crate::error::Error::Config(e)) => {
+                assert!(e.message.contains("at most"), "{}", e.message);
+                assert_eq!(e.span.offset(), text.find('{').unwrap(), "at `fields = {{`");
+            }
+            other => panic!("expected a config error, got {other:?}"),
+        }
     }
 }

@@ -60,7 +60,7 @@ pub(crate) struct ScoresSection {
     timeliness: Option<Spanned<f64>>,
     consistency: Option<Spanned<f64>>,
     #[serde(default)]
-    tables: BTreeMap<String, Spanned<f64>>,
+    tables: BTreeMap<Spanned<String>, Spanned<f64>>,
 }
 
 /// Settings shared by the KPIs of a run.
@@ -152,6 +152,20 @@ pub(crate) fn validate_scores(
     let Some(s) = section else {
         return Ok(ScoreWeights::default());
     };
+    // Every weight 0 means every dimension was written: the last one written is where the
+    // user took the last dimension away.
+    let last_written = [
+        &s.completeness,
+        &s.validity,
+        &s.uniqueness,
+        &s.timeliness,
+        &s.consistency,
+    ]
+    .into_iter()
+    .flatten()
+    .map(|w| w.span())
+    .max_by_key(|span| span.start)
+    .unwrap_or(0..0);
     let dimensions = [
         weight(source, s.completeness)?,
         weight(source, s.validity)?,
@@ -161,7 +175,7 @@ pub(crate) fn validate_scores(
     ];
     if dimensions.iter().all(|&w| w == 0.0) {
         return Err(source.error(
-            0..0,
+            last_written,
             "[scores] gives every dimension weight 0",
             "no dimension left to score",
             Some("leave at least one of completeness, validity, uniqueness, timeliness, consistency above 0".into()),
@@ -169,7 +183,8 @@ pub(crate) fn validate_scores(
     }
     let mut tables = BTreeMap::new();
     for (name, w) in s.tables {
-        let span = w.span();
+        let span = name.span();
+        let name = name.into_inner();
         if !table_names.contains(&name) {
             return Err(source.error(
                 span,
@@ -227,13 +242,15 @@ pub(crate) fn validate_kpi_section(
 
 pub(crate) fn validate_kpis(
     source: &SourceText,
-    kpis: BTreeMap<String, Spanned<KpiOverrideSection>>,
+    kpis: BTreeMap<Spanned<String>, KpiOverrideSection>,
     table_names: &[String],
 ) -> Result<BTreeMap<String, KpiOverride>> {
     let ids: Vec<&str> = catalogue::catalogue().keys().map(String::as_str).collect();
     let mut out = BTreeMap::new();
-    for (id, section) in kpis {
-        let span = section.span();
+    for (id, s) in kpis {
+        // The id as written in `[kpis.ID]`, not the section header as a whole.
+        let span = id.span();
+        let id = id.into_inner();
         let Some(def) = catalogue::get(&id) else {
             return Err(source.error(
                 span,
@@ -242,7 +259,6 @@ pub(crate) fn validate_kpis(
                 Some(format!("expected one of: {}", ids.join(", "))),
             ));
         };
-        let s = section.into_inner();
         let variant = match s.variant {
             None => None,
             Some(v) => {

@@ -147,6 +147,28 @@ impl Presets {
             .collect()
     }
 
+    /// Whether `header`, exactly as written, is evidence of `preset`'s export for the kind of
+    /// `part`: the preset spells it so, no other preset of the kind does (`Amount` is HubSpot's,
+    /// Zoho's and Salesforce's), and it is not the generic spelling in other capitals
+    /// (`Currency` is what anyone types for `currency`). `FirstName` is Salesforce's own; the
+    /// generic preset has no own spellings, it is the default.
+    fn is_own_spelling(&self, preset: &Preset, part: &PresetKind, header: &str) -> bool {
+        if preset.name == "generic" || !part.spellings.contains(header) {
+            return false;
+        }
+        let lower = header.to_lowercase();
+        self.all.iter().all(|other| {
+            let Some(theirs) = other.kind(part.kind) else {
+                return true;
+            };
+            if other.name == "generic" {
+                !theirs.spellings.contains(&lower)
+            } else {
+                std::ptr::eq(other, preset) || !theirs.spellings.contains(header)
+            }
+        })
+    }
+
     pub fn names(&self) -> Vec<&str> {
         self.all.iter().map(|p| p.name.as_str()).collect()
     }
@@ -155,10 +177,11 @@ impl Presets {
     /// that an export is known to use for a kind (`CampaignMember.csv`, `deals.csv`) wins, then
     /// the kind whose fields cover most headers (at least two). Within that kind, the preset
     /// covering most headers is chosen; on a tie, the one whose own spellings the file uses
-    /// (`FirstName` is Salesforce's, `first_name` the generic preset's), then a named export
-    /// whose file name only it uses, else the generic preset: naming a CRM needs evidence beyond
-    /// headers every preset knows (`id`, `email`). Returns None when neither the name nor two
-    /// headers say anything.
+    /// (`FirstName` is Salesforce's alone; `Amount`, which several CRMs write, and `first_name`
+    /// are nobody's: see `is_own_spelling`), then a named export whose file name only it uses,
+    /// else the generic preset: naming a CRM needs evidence beyond headers every preset knows
+    /// (`id`, `email`, `Amount`). Returns None when neither the name nor two headers say
+    /// anything.
     pub fn recognise(&self, file_name: &str, headers: &[String]) -> Option<Recognition<'_>> {
         let file_lower = file_name.to_lowercase();
         let keys: Vec<String> = headers.iter().map(|h| header_key(h)).collect();
@@ -194,13 +217,13 @@ impl Presets {
             .kind;
         let (preset, _, _, matched) = candidates.iter().filter(|c| c.1.kind == kind).max_by_key(
             |(preset, part, name_hit, matched)| {
-                let exact = headers
+                let own = headers
                     .iter()
-                    .filter(|h| part.spellings.contains(h.trim()))
+                    .filter(|h| self.is_own_spelling(preset, part, h.trim()))
                     .count();
                 let specific_name =
                     *name_hit && preset.name != "generic" && !generic_names.contains(&&file_lower);
-                (*matched, exact, specific_name, preset.name == "generic")
+                (*matched, own, specific_name, preset.name == "generic")
             },
         )?;
         Some(Recognition {
@@ -227,6 +250,31 @@ mod tests {
         for (file, text) in EMBEDDED {
             parse_preset(text).unwrap_or_else(|e| panic!("{file}: {e}"));
         }
+    }
+
+    /// Case 04's header: `Amount` is spelled so by HubSpot, Zoho and Salesforce alike, `Company`
+    /// and `Notes` by none of the deal presets; `deals.csv` is the generic name (HubSpot and
+    /// Pipedrive use it too). Nothing names a CRM, so the generic preset is named, whatever
+    /// the order of the presets.
+    #[test]
+    fn a_tie_without_a_crm_s_own_spelling_or_file_name_is_generic() {
+        let presets = Presets::get();
+        let headers: Vec<String> = ["Company", "Amount", "Notes"].map(String::from).into();
+        let found = presets.recognise("deals.csv", &headers).unwrap();
+        assert_eq!(
+            (found.kind, found.preset.name.as_str()),
+            (Kind::Deals, "generic")
+        );
+        // A spelling only one CRM uses still names it.
+        let headers: Vec<String> = ["Id", "FirstName", "LastName", "Email"]
+            .map(String::from)
+            .into();
+        let found = presets.recognise("people.csv", &headers).unwrap();
+        assert_eq!(found.preset.name, "salesforce");
+        // Capitals alone are not evidence: `Currency` is `currency` typed by anyone.
+        let headers: Vec<String> = ["Amount", "Currency", "Stage"].map(String::from).into();
+        let found = presets.recognise("deals.csv", &headers).unwrap();
+        assert_eq!(found.preset.name, "generic");
     }
 
     #[test]

@@ -255,6 +255,10 @@ pub struct RuleSpec {
     pub origin: Option<(SourceText, std::ops::Range<usize>)>,
     pub field_spans: Vec<std::ops::Range<usize>>,
     pub table_span: Option<std::ops::Range<usize>>,
+    /// Where `code` is written: a code given to two rules is reported there.
+    pub code_span: Option<std::ops::Range<usize>>,
+    /// Where `to` is written (reference rules): a target the workspace lacks is reported there.
+    pub to_span: Option<std::ops::Range<usize>>,
 }
 
 impl RuleSpec {
@@ -294,7 +298,7 @@ pub fn parse_pack(source: &SourceText, builtin: bool) -> Result<Vec<RuleSpec>> {
             && *other != *spec.name
         {
             return Err(spec.error(
-                None,
+                spec.code_span.clone(),
                 format!(
                     "code {} is used by two different rules (`{other}` and `{}`)",
                     spec.code, spec.name
@@ -310,10 +314,10 @@ pub fn parse_pack(source: &SourceText, builtin: bool) -> Result<Vec<RuleSpec>> {
 
 /// Reads and parses a user rule pack from disk.
 pub fn load_user_pack(path: &Path) -> Result<Vec<RuleSpec>> {
-    let text = std::fs::read_to_string(path).map_err(|err| {
+    let bytes = std::fs::read(path).map_err(|err| {
         crate::error::usage(format!("cannot read rule pack {}: {err}", path.display()))
     })?;
-    parse_pack(&SourceText::new(path, text), false)
+    parse_pack(&SourceText::from_bytes(path, bytes, "rule pack")?, false)
 }
 
 fn is_kebab_case(name: &str) -> bool {
@@ -340,6 +344,8 @@ fn validate_rule(
     pack_kind: Option<Kind>,
 ) -> Result<RuleSpec> {
     let code = decl.code.get_ref().clone();
+    let code_span = decl.code.span();
+    let to_span = decl.to.as_ref().map(|t| t.span());
     if !is_valid_code(&code) {
         return Err(source.error(
             decl.code.span(),
@@ -529,16 +535,17 @@ fn validate_rule(
             options.pattern_text = Some(pattern.into_inner());
         }
         K::Range => {
-            options.min = decl.min.map(|m| *m.get_ref());
+            options.min = decl.min.as_ref().map(|m| *m.get_ref());
             options.max = decl.max.map(|m| *m.get_ref());
             match (options.min, options.max) {
                 (None, None) => return Err(missing("`min` or `max`")),
                 (Some(lo), Some(hi)) if lo > hi => {
+                    let min_span = decl.min.as_ref().map(|m| m.span()).unwrap_or(rule_span);
                     return Err(source.error(
-                        rule_span,
+                        min_span,
                         format!("rule {code}: min {lo} is greater than max {hi}"),
-                        "empty range",
-                        None,
+                        format!("greater than max = {hi}: no value could pass"),
+                        Some("min and max are inclusive bounds: min must be at most max".into()),
                     ));
                 }
                 _ => {}
@@ -602,6 +609,8 @@ fn validate_rule(
         origin: Some((source.clone(), rule_span)),
         field_spans,
         table_span: decl.table.as_ref().map(|t| t.span()),
+        code_span: Some(code_span),
+        to_span,
     })
 }
 

@@ -27,7 +27,7 @@ struct WorkspaceFile {
     kpi: Option<super::kpis::KpiSection>,
     /// Per-KPI settings by id, e.g. `[kpis.churn] variant = "exposure"`.
     #[serde(default)]
-    kpis: BTreeMap<String, Spanned<super::kpis::KpiOverrideSection>>,
+    kpis: BTreeMap<Spanned<String>, super::kpis::KpiOverrideSection>,
     /// Score weights: `[scores]` dimensions, `[scores.tables]` tables.
     scores: Option<super::kpis::ScoresSection>,
     /// Regressions against the previous run: `[alerts] score_drop = 5`...
@@ -205,18 +205,22 @@ pub struct WorkspaceConfig {
 impl WorkspaceConfig {
     /// Reads and validates a workspace file. Paths in it are relative to its folder.
     pub fn load(path: &Path) -> Result<WorkspaceConfig> {
-        let text = std::fs::read_to_string(path).map_err(|err| {
+        let bytes = std::fs::read(path).map_err(|err| {
             crate::error::usage(format!("cannot read config {}: {err}", path.display()))
         })?;
-        Self::parse(path, text)
+        Self::parse_source(SourceText::from_bytes(path, bytes, "config")?)
     }
 
     /// Parses and validates the text of a workspace file named `path` (paths in it are relative
     /// to its folder). What `load` does once the file is read; the fuzz target calls it directly.
     pub fn parse(path: &Path, text: String) -> Result<WorkspaceConfig> {
-        let source = SourceText::new(path, text);
+        Self::parse_source(SourceText::new(path, text))
+    }
+
+    fn parse_source(source: SourceText) -> Result<WorkspaceConfig> {
         let file: WorkspaceFile =
             toml::from_str(&source.text).map_err(|err| source.toml_error(err, "config"))?;
+        let path = source.path.clone();
         let base = path.parent().unwrap_or(Path::new("."));
         Self::validate(file, source, base)
     }

@@ -16,6 +16,7 @@ use crate::error::{Error, Result, usage, usage_help};
 use crate::normalize::text::is_missing;
 use crate::report::build::{GateSettings, entity_clusters};
 use crate::report::{worklist, write_atomic};
+use crate::wording::plural;
 
 use super::DedupeResult;
 use super::explain::to_text;
@@ -249,14 +250,16 @@ fn write_text(o: &Output, _color: bool, out: &mut dyn Write) -> std::io::Result<
     let r = o.result;
     writeln!(
         out,
-        "Duplicates in {} ({}): {} records",
-        r.table, o.path, r.records
+        "Duplicates in {} ({}): {}",
+        r.table,
+        o.path,
+        plural(r.records, "record", "records")
     )?;
     writeln!(
         out,
-        "  {} cluster(s), {} records in clusters, {} surplus",
-        r.clusters.len(),
-        o.records_in_clusters,
+        "  {}, {} in clusters, {} surplus",
+        plural(r.clusters.len(), "cluster", "clusters"),
+        plural(o.records_in_clusters, "record", "records"),
         o.surplus_records
     )?;
     let passes: Vec<String> = r
@@ -265,8 +268,9 @@ fn write_text(o: &Output, _color: bool, out: &mut dyn Write) -> std::io::Result<
         .map(|p| {
             let capped = if p.capped_blocks > 0 {
                 format!(
-                    ", {} block(s) of {} records over the cap",
-                    p.capped_blocks, p.capped_records
+                    ", {} of {} over the cap",
+                    plural(p.capped_blocks, "block", "blocks"),
+                    plural(p.capped_records, "record", "records")
                 )
             } else {
                 String::new()
@@ -276,8 +280,8 @@ fn write_text(o: &Output, _color: bool, out: &mut dyn Write) -> std::io::Result<
         .collect();
     writeln!(
         out,
-        "  {} candidate pairs ({}), {} matched at p >= {}{}",
-        r.candidate_pairs,
+        "  {} ({}), {} matched at p >= {}{}",
+        plural(r.candidate_pairs, "candidate pair", "candidate pairs"),
         passes.join(", "),
         r.matched_pairs,
         r.threshold,
@@ -329,8 +333,8 @@ fn write_text(o: &Output, _color: bool, out: &mut dyn Write) -> std::io::Result<
         writeln!(out)?;
         writeln!(
             out,
-            "... and {} more cluster(s): --out DIR writes them all to duplicates.csv",
-            r.clusters.len() - SHOWN
+            "... and {} more: --out DIR writes them all to duplicates.csv",
+            plural(r.clusters.len() - SHOWN, "cluster", "clusters")
         )?;
     }
     for p in &r.explained {
@@ -364,13 +368,22 @@ fn write_text(o: &Output, _color: bool, out: &mut dyn Write) -> std::io::Result<
         )?;
         writeln!(
             out,
-            "  {} true pairs, {} predicted, {} correct",
-            a.true_pairs, a.predicted_pairs, a.true_positive_pairs
+            "  {}, {} predicted, {} correct",
+            plural(a.true_pairs as usize, "true pair", "true pairs"),
+            a.predicted_pairs,
+            a.true_positive_pairs
         )?;
         writeln!(
             out,
-            "  blocking recall {:.4}: {} of {} true pairs among {} candidate pairs",
-            a.blocking_recall, a.true_pairs_in_candidates, a.true_pairs, a.candidate_pairs
+            "  blocking recall {:.4}: {} of {} among {}",
+            a.blocking_recall,
+            a.true_pairs_in_candidates,
+            plural(a.true_pairs as usize, "true pair", "true pairs"),
+            plural(
+                a.candidate_pairs as usize,
+                "candidate pair",
+                "candidate pairs"
+            )
         )?;
     }
     Ok(())

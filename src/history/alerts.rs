@@ -111,7 +111,10 @@ pub fn evaluate(
                 })
                 .collect();
             let more = if groups.len() > 5 {
-                format!("; {} more rule(s)", groups.len() - 5)
+                format!(
+                    "; {} more",
+                    crate::wording::plural(groups.len() - 5, "rule", "rules")
+                )
             } else {
                 String::new()
             };
@@ -119,8 +122,9 @@ pub fn evaluate(
                 kind: "new_fail_findings".into(),
                 subject: String::new(),
                 message: format!(
-                    "{}{count} new finding(s) of fail-severity rules since {reference} ({}{more})",
+                    "{}{} of fail-severity rules since {reference} ({}{more})",
                     if exact { "" } else { "at least " },
+                    crate::wording::plural(count, "new finding", "new findings"),
                     listed.join("; ")
                 ),
                 previous: None,

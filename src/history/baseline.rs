@@ -75,22 +75,31 @@ pub struct Baseline {
 
 /// Reads the baseline before the audit's work; malformed input is an error at its place.
 pub fn load(path: &Path) -> Result<Baseline> {
-    let text = std::fs::read_to_string(path).map_err(|e| {
+    let bytes = std::fs::read(path).map_err(|e| {
         usage(format!(
             "--baseline {}: cannot read it: {e}",
             path.display()
         ))
     })?;
-    let source = SourceText::new(path, text);
+    let source = SourceText::from_bytes(path, bytes, "--baseline report")?;
     let report: ReportFile =
         serde_json::from_str(&source.text).map_err(|e| json_error(&source, &e))?;
     if report.schema_version != crate::report::model::SCHEMA_VERSION {
-        return Err(usage(format!(
+        let message = format!(
             "--baseline {}: report schema_version {} is not {} (the version this crmaudit reads)",
             path.display(),
             report.schema_version,
             crate::report::model::SCHEMA_VERSION
-        )));
+        );
+        return Err(match top_level_value_span(&source.text, "schema_version") {
+            Some(span) => source.error(
+                span,
+                message,
+                format!("expected {}", crate::report::model::SCHEMA_VERSION),
+                None,
+            ),
+            None => usage(message),
+        });
     }
     let mut rules: Vec<RuleState> = report
         .rules
@@ -171,12 +180,28 @@ pub fn load(path: &Path) -> Result<Baseline> {
 fn usage_mismatch(report: &Path, worklist: &Path, rows: usize, findings: usize) -> Error {
     crate::error::usage_help(
         format!(
-            "--baseline {}: {} has {rows} finding(s) but the report counts {findings}: they are not from the same run",
+            "--baseline {}: {} has {} but the report counts {findings}: they are not from the same run",
             report.display(),
-            worklist.display()
+            worklist.display(),
+            crate::wording::plural(rows, "finding", "findings")
         ),
         "keep report.json and worklist.csv of one `--out DIR` together, or remove the worklist to compare by counts",
     )
+}
+
+/// Where the value of `"key": VALUE` is written (serde_json keeps no spans): the first
+/// occurrence of the key followed by a colon, which in a crmaudit report is the top-level one.
+fn top_level_value_span(text: &str, key: &str) -> Option<std::ops::Range<usize>> {
+    let quoted = format!("\"{key}\"");
+    let at = text.find(&quoted)? + quoted.len();
+    let rest = &text[at..];
+    let colon = rest.len() - rest.trim_start().len();
+    let rest = rest[colon..].strip_prefix(':')?;
+    let start = at + colon + 1 + (rest.len() - rest.trim_start().len());
+    let len = text[start..]
+        .find(|c: char| c == ',' || c == '}' || c.is_whitespace())
+        .unwrap_or(text.len() - start);
+    Some(start..start + len)
 }
 
 /// serde_json's line and column as a span in the file.

@@ -10,7 +10,9 @@
 //!   violations), or the score fell below the baseline's.
 
 use crate::report::AuditReport;
-use crate::report::build::{GateSettings, fails_gate, rule_reason, score_reason};
+use crate::report::build::{
+    GateSettings, fails_gate, rule_reason, score_reason, score_reason_below_baseline,
+};
 use crate::report::history::{Alert, Changes};
 use crate::report::model::Gate;
 
@@ -48,10 +50,15 @@ pub fn accept_known_problems(
     }
     if let Some(min) = settings.fail_under
         && report.score < min
-        && baseline.score < min
-        && report.score >= baseline.score
     {
-        known.push(score_reason(report.score, min));
+        let plain = score_reason(report.score, min);
+        if baseline.score < min && report.score >= baseline.score {
+            known.push(plain);
+        } else if let Some(reason) = report.gate.reasons.iter_mut().find(|r| **r == plain) {
+            // Under the floor and below the baseline (which may have been over it): say both,
+            // since the baseline is why a score under the floor can otherwise pass.
+            *reason = score_reason_below_baseline(report.score, min, baseline.score);
+        }
     }
     report.gate.reasons.retain(|r| !known.contains(r));
     report.gate.passed = report.gate.reasons.is_empty();

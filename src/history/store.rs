@@ -4,8 +4,9 @@
 //! - **Identity before anything else.** A file that does not start with the SQLite magic is
 //!   refused without handing it to SQLite at all; an SQLite file is a store only if its header
 //!   carries crmaudit's `application_id` (or it is empty: a new store). Nothing is written to a
-//!   file that failed these checks, and `quick_check` runs before a store is appended to, so a
-//!   damaged store is refused before it could be made worse.
+//!   file that failed these checks, and `quick_check` runs before a store is appended to or
+//!   read, so a damaged store is refused before it could be made worse, and `crmaudit history`
+//!   never shows runs from a file whose pages it cannot trust.
 //! - **One transaction per run.** `BEGIN IMMEDIATE` takes the write lock up front, so two audits
 //!   appending at once queue (busy timeout [`BUSY_TIMEOUT`]) instead of failing, and each one
 //!   compares itself with the run that really precedes it. A reader sees whole runs only; a run
@@ -73,10 +74,11 @@ impl Store {
                 conn: None,
             });
         }
-        Ok(Store::open_existing(path, true)?.0)
+        Ok(Store::open_existing(path)?.0)
     }
 
-    /// For `crmaudit history`: the store must exist. Migrates an older store.
+    /// For `crmaudit history`: the store must exist, and passes the same identity and
+    /// integrity checks as for an append. Migrates an older store.
     pub fn open(path: &Path) -> Result<Store> {
         if !path.exists() {
             return Err(history_error(
@@ -85,7 +87,7 @@ impl Store {
                 Some("`crmaudit audit --history FILE` creates the store with its first run".into()),
             ));
         }
-        match Store::open_existing(path, false)? {
+        match Store::open_existing(path)? {
             (_, Identity::Empty) => {
                 Err(not_a_store(path, "it is empty (no run was ever recorded)"))
             }
@@ -93,13 +95,14 @@ impl Store {
         }
     }
 
-    /// Identifies the file (refusing anything that is not a store), checks its integrity when
-    /// asked, then migrates an older store.
-    fn open_existing(path: &Path, check_integrity: bool) -> Result<(Store, Identity)> {
+    /// Identifies the file (refusing anything that is not a store), checks its integrity
+    /// (`quick_check`: a damaged page anywhere, not only in what a query happens to read), then
+    /// migrates an older store.
+    fn open_existing(path: &Path) -> Result<(Store, Identity)> {
         precheck(path)?;
         let conn = connect(path, false)?;
         let identity = identify(&conn, path)?;
-        if check_integrity && matches!(identity, Identity::Store(_)) {
+        if matches!(identity, Identity::Store(_)) {
             let verdict: String = conn
                 .query_row("PRAGMA quick_check(1)", [], |row| row.get(0))
                 .map_err(|e| sqlite_error(path, e))?;

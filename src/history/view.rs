@@ -36,8 +36,9 @@ fn sections(view: &HistoryView) -> (String, Vec<Section>) {
         _ => String::new(),
     };
     let heading = format!(
-        "History store {}: {} run(s){shown}",
-        view.store, view.runs_total
+        "History store {}: {}{shown}",
+        view.store,
+        format::plural(view.runs_total, "run", "runs")
     );
     let mut out = Vec::new();
 

@@ -50,8 +50,8 @@ impl Kpi for ActiveUsers {
             && ctx.mode != super::Mode::Raw
         {
             notes.push(format!(
-                "Users are merged through the {} duplicate contact(s) of table {}.",
-                format::count(n),
+                "Users are merged through the {} of table {}.",
+                format::plural(n, "duplicate contact", "duplicate contacts"),
                 ctx.table_name(a.contacts.unwrap())
             ));
         }

@@ -234,11 +234,11 @@ impl Kpi for Cac {
         notes.insert(
             0,
             format!(
-                "{} spent ({} rows of {}) over {} new customers ({what}).",
+                "{} spent ({} of {}) over {} ({what}).",
                 format::value(spend.total, "currency"),
-                format::count(spend.rows),
+                format::plural(spend.rows, "row", "rows"),
                 ctx.table_name(spend.table),
-                format::count(customers)
+                format::plural(customers, "new customer", "new customers")
             ),
         );
         if doubtful > 0 {

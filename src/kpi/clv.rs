@@ -119,8 +119,8 @@ impl Kpi for Clv {
             let total: f64 = units.iter().map(|u| u[0]).sum();
             let value = total / n as f64;
             notes.push(format!(
-                "{} accounts old enough for a {horizon:.0}-month horizon; {} younger left out.",
-                format::count(n),
+                "{} old enough for a {horizon:.0}-month horizon; {} younger left out.",
+                format::plural(n, "account", "accounts"),
                 format::count(young)
             ));
             if unknown > 0 {
@@ -241,9 +241,9 @@ impl Kpi for Clv {
         }
         let value = stat(&sums, units.len()).ok_or("no active customer with an MRR to average")?;
         notes.push(format!(
-            "Average MRR {} over {} active accounts; monthly churn {:.2}% ({} churned over {} account-months).",
+            "Average MRR {} over {}; monthly churn {:.2}% ({} churned over {} account-months).",
             format::value(sums[0] / sums[1], "currency"),
-            format::count(sums[1] as usize),
+            format::plural(sums[1] as usize, "active account", "active accounts"),
             100.0 * sums[2] / sums[3],
             format::count(sums[2] as usize),
             format::count(sums[3].round() as usize)

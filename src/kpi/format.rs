@@ -1,17 +1,6 @@
 //! Numbers in sentences: `2,000 tickets`, `66.3%`, `$1,204`, `14.7 points`, `3.2 days`.
 
-/// `1234567` -> `1,234,567`.
-pub fn count(n: usize) -> String {
-    let digits = n.to_string();
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
-}
+pub use crate::wording::{count, plural};
 
 fn grouped(x: f64, decimals: usize) -> String {
     let text = format!("{:.*}", decimals, x.abs());
@@ -72,20 +61,12 @@ pub fn between(low: f64, high: f64, unit: &str) -> String {
     format!("{} and {}", value(low, unit), with_unit(high, unit))
 }
 
-/// "1 ticket", "3 tickets".
-pub fn plural(n: usize, one: &str, many: &str) -> String {
-    format!("{} {}", count(n), if n == 1 { one } else { many })
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
     fn formats() {
-        assert_eq!(count(2000), "2,000");
-        assert_eq!(count(999), "999");
-        assert_eq!(count(1234567), "1,234,567");
         assert_eq!(value(66.2978, "percent"), "66.3%");
         assert_eq!(value(12345.678, "currency"), "12,346");
         assert_eq!(value(-0.04, "points"), "0.0");
@@ -93,6 +74,5 @@ mod tests {
         assert_eq!(with_unit(3.25, "days"), "3.2 days");
         assert_eq!(range(39.0, 80.2, "percent"), "39.0% to 80.2%");
         assert_eq!(between(14.7, 45.3, "points"), "14.7 and 45.3 points");
-        assert_eq!(plural(1, "ticket", "tickets"), "1 ticket");
     }
 }

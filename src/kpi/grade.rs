@@ -11,7 +11,6 @@
 //! "low" column; **medium** otherwise. NPS widths count half (its scale spans 200 points).
 //! Each reading that keeps the grade from high is named in the annotations.
 
-use super::format;
 use super::stats::Bounds;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -98,7 +97,7 @@ pub fn grade(r: &Reading) -> (Confidence, Vec<String>) {
         r.n < N_HIGH,
         format!(
             "{} (fewer than {})",
-            format::plural(r.n, r.n_of, r.n_of),
+            crate::wording::counted(r.n, r.n_of),
             if r.n < N_LOW { N_LOW } else { N_HIGH }
         ),
     );

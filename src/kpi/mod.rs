@@ -145,9 +145,10 @@ impl Ctx<'_, '_> {
         let count = records.iter().filter(|&&r| stale[r]).count();
         (count > 0).then(|| {
             format!(
-                "{} of the {} in the denominator are stale (DQ301: no sign of life within the rule's window before {}); if they have left, the share among the {what} who remain is higher.",
+                "{} of the {} in the denominator {} stale (DQ301: no sign of life within the rule's window before {}); if they have left, the share among the {what} who remain is higher.",
                 format::count(count),
-                format::plural(records.len(), what, what),
+                crate::wording::counted(records.len(), what),
+                crate::wording::form(count, "is", "are"),
                 self.as_of
             )
         })
@@ -169,17 +170,25 @@ pub fn fault_note(
     things: &str,
     field: &str,
 ) -> Option<String> {
-    let total = format::plural(total, things, things);
+    use crate::wording::{counted, form};
+    // "1 of 37 won deals has", "2 of 37 won deals have", "1 of 1 won deal has".
+    let total = counted(total, things);
     match (missing, invalid) {
         (0, 0) => None,
-        (m, 0) => Some(format!("{} of {total} have no {field}", format::count(m))),
+        (m, 0) => Some(format!(
+            "{} of {total} {} no {field}",
+            format::count(m),
+            form(m, "has", "have")
+        )),
         (0, i) => Some(format!(
-            "{} of {total} have an invalid {field}",
-            format::count(i)
+            "{} of {total} {} an invalid {field}",
+            format::count(i),
+            form(i, "has", "have")
         )),
         (m, i) => Some(format!(
-            "{} of {total} have no {field} and {} an invalid one",
+            "{} of {total} {} no {field} and {} an invalid one",
             format::count(m),
+            form(m, "has", "have"),
             format::count(i)
         )),
     }
@@ -382,7 +391,7 @@ fn report<'a, 'd>(
     annotations.push(if reasons.is_empty() {
         format!(
             "Confidence high: {}, a narrow interval, tight data-quality bounds and usable inputs.",
-            format::plural(main.n, &main.n_of, &main.n_of)
+            crate::wording::counted(main.n, &main.n_of)
         )
     } else {
         format!(
@@ -466,13 +475,23 @@ fn report<'a, 'd>(
     });
     out.target = target;
     if !main.period_applied {
-        out.period.description = format!(
-            "not applied: the data has no dates to place records in {}",
-            period.label
-        );
+        out.period.description = unapplied_period(period);
     }
     out.inputs = main.fields;
     out
+}
+
+/// The period's description when the data has no dates to place records in it.
+fn unapplied_period(period: &Period) -> String {
+    if period.is_all() {
+        // Nothing to apply: every record is in `all`.
+        "all records (the data has no dates to place them in time)".to_string()
+    } else {
+        format!(
+            "not applied: the data has no dates to place records in the period {}",
+            period.label
+        )
+    }
 }
 
 /// A gap in percent is in percentage points.
@@ -480,5 +499,35 @@ fn unit_of_gap(unit: &str) -> &str {
     match unit {
         "percent" => "points",
         other => other,
+    }
+}
+
+#[cfg(test)]
+mod wording_tests {
+    use super::*;
+
+    #[test]
+    fn notes_agree_with_their_counts() {
+        assert_eq!(
+            fault_note(1, 0, 37, "won deals", "amount").unwrap(),
+            "1 of 37 won deals has no amount"
+        );
+        assert_eq!(
+            fault_note(0, 1, 1, "won deals", "amount").unwrap(),
+            "1 of 1 won deal has an invalid amount"
+        );
+        assert_eq!(
+            fault_note(3, 1, 120, "deals", "amount").unwrap(),
+            "3 of 120 deals have no amount and 1 an invalid one"
+        );
+        let as_of: Date = "2024-12-31".parse().unwrap();
+        assert_eq!(
+            unapplied_period(&PeriodSpec::All.resolve(as_of)),
+            "all records (the data has no dates to place them in time)"
+        );
+        assert_eq!(
+            unapplied_period(&PeriodSpec::Year(2024).resolve(as_of)),
+            "not applied: the data has no dates to place records in the period 2024"
+        );
     }
 }

@@ -417,7 +417,30 @@ pub fn rule_reason(rule: &RuleReport) -> String {
 
 /// The gate reason of a score under `--fail-under`.
 pub fn score_reason(overall: f64, min: f64) -> String {
-    format!("score {overall:.1} is under --fail-under {min}")
+    let places = places_apart(overall, &[min]);
+    format!("score {overall:.places$} is under --fail-under {min}")
+}
+
+/// The gate reason of a score under `--fail-under` that a `--baseline` does not excuse: it is
+/// also below the baseline's score. Both scores with the same decimals, as many as it takes to
+/// see the drop.
+pub fn score_reason_below_baseline(overall: f64, min: f64, baseline: f64) -> String {
+    let places = places_apart(overall, &[min, baseline]);
+    format!(
+        "score {overall:.places$} is under --fail-under {min} and below the baseline's {baseline:.places$}"
+    )
+}
+
+/// Decimals to print `value` with (two, up to six) so that it does not read equal to any of
+/// `others` it differs from: 97.9994 against 98 is `97.9994`, not `98.00`.
+fn places_apart(value: f64, others: &[f64]) -> usize {
+    (2..=6)
+        .find(|&places| {
+            others
+                .iter()
+                .all(|&o| o == value || format!("{value:.places$}") != format!("{o:.places$}"))
+        })
+        .unwrap_or(6)
 }
 
 fn evaluate_gate(rules: &[RuleReport], overall: f64, settings: GateSettings) -> Gate {
@@ -437,5 +460,32 @@ fn evaluate_gate(rules: &[RuleReport], overall: f64, settings: GateSettings) -> 
         reasons,
         fail_on: settings.fail_on,
         fail_under: settings.fail_under,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn score_reasons_show_the_decimals_that_tell_the_scores_apart() {
+        assert_eq!(
+            score_reason(97.5, 99.0),
+            "score 97.50 is under --fail-under 99"
+        );
+        // Printed as 99.00 it would not look under 99.
+        assert_eq!(
+            score_reason(98.9996, 99.0),
+            "score 98.9996 is under --fail-under 99"
+        );
+        assert_eq!(
+            score_reason_below_baseline(97.99, 99.0, 98.0),
+            "score 97.99 is under --fail-under 99 and below the baseline's 98.00"
+        );
+        // A drop of 0.0006 is visible.
+        assert_eq!(
+            score_reason_below_baseline(97.9994, 99.0, 98.0),
+            "score 97.999 is under --fail-under 99 and below the baseline's 98.000"
+        );
     }
 }

@@ -6,6 +6,7 @@ use std::io::Write;
 
 use super::AuditReport;
 use super::text::write_wrapped;
+use crate::wording::{form, plural};
 
 pub fn write_summary(report: &AuditReport, out: &mut dyn Write) -> std::io::Result<()> {
     let Some(r) = &report.regression else {
@@ -50,8 +51,9 @@ pub fn write_summary(report: &AuditReport, out: &mut dyn Write) -> std::io::Resu
     write_wrapped(
         out,
         &format!(
-            "{stored}{against}: {} new finding(s), {} fixed{counted}{score}.",
-            f.new, f.fixed
+            "{stored}{against}: {}, {} fixed{counted}{score}.",
+            plural(f.new, "new finding", "new findings"),
+            f.fixed
         ),
         "",
         "  ",
@@ -63,8 +65,9 @@ pub fn write_summary(report: &AuditReport, out: &mut dyn Write) -> std::io::Resu
         write_wrapped(
             out,
             &format!(
-                "{} gate reason(s) already in the baseline no longer fail the run.",
-                r.known_problems.len()
+                "{} already in the baseline no longer {} the run.",
+                plural(r.known_problems.len(), "gate reason", "gate reasons"),
+                form(r.known_problems.len(), "fails", "fail")
             ),
             "",
             "  ",

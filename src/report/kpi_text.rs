@@ -7,6 +7,7 @@ use comfy_table::{Cell, CellAlignment, Color as CellColor};
 
 use crate::kpi::KpiReport;
 use crate::kpi::format;
+use crate::wording::{counted, plural};
 
 use super::AuditReport;
 use super::text::{TextOptions, new_table, write_wrapped};
@@ -126,8 +127,11 @@ pub fn write(
     }
     writeln!(
         out,
-        "crmaudit {} · KPIs · as of {} · {} table(s), {} records",
-        report.tool.version, report.as_of, report.summary.tables, report.summary.records
+        "crmaudit {} · KPIs · as of {} · {}, {}",
+        report.tool.version,
+        report.as_of,
+        plural(report.summary.tables, "table", "tables"),
+        plural(report.summary.records, "record", "records")
     )?;
     writeln!(out)?;
     writeln!(
@@ -165,7 +169,7 @@ pub fn write(
         let unit = k.unit.as_str();
         let mut facts = vec![format!("period {}", k.period.description)];
         if let (Some(n), Some(of)) = (k.n, &k.n_of) {
-            facts.push(format!("n = {}", format::plural(n, of, of)));
+            facts.push(format!("n = {}", counted(n, of)));
         }
         write_wrapped(out, &facts.join(" · "), "  ", "    ")?;
         let mut numbers = Vec::new();

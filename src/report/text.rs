@@ -7,6 +7,7 @@ use comfy_table::{Cell, CellAlignment, Color as CellColor, ContentArrangement, T
 use owo_colors::OwoColorize;
 
 use crate::findings::Outcome;
+use crate::wording::plural;
 
 use super::AuditReport;
 
@@ -71,8 +72,11 @@ pub fn write(
     let s = &report.summary;
     writeln!(
         out,
-        "crmaudit {} · as of {} · {} table(s), {} records",
-        report.tool.version, report.as_of, s.tables, s.records
+        "crmaudit {} · as of {} · {}, {}",
+        report.tool.version,
+        report.as_of,
+        plural(s.tables, "table", "tables"),
+        plural(s.records, "record", "records")
     )?;
     writeln!(out)?;
 
@@ -114,10 +118,11 @@ pub fn write(
     writeln!(out)?;
 
     let failing = super::view::rules_with_findings(report);
+    // One rule runs once per table and field it reads: these are outcomes, not rules.
     writeln!(
         out,
-        "Rules: {} run · {} pass · {} warn · {} fail · {} with findings",
-        s.rules_run,
+        "Rules: {} · {} pass · {} warn · {} fail · {} with findings",
+        plural(s.rules_run, "rule outcome", "rule outcomes"),
         s.rules_passed,
         s.rules_warned,
         s.rules_failed,
@@ -141,7 +146,7 @@ pub fn write(
             .iter()
             .map(|r| format!("{} {}", r.code, r.name))
             .collect();
-        let places: Vec<String> = failing.iter().map(|r| place(r)).collect();
+        let places = super::view::finding_places(report, &failing);
         // Cut long names with an ellipsis instead of letting the table wrap them mid-word:
         // 80 columns less the outcome (4), the counts and one space either side of each cell.
         let widest = counts.iter().map(|c| c.chars().count()).max().unwrap_or(0);
@@ -162,15 +167,18 @@ pub fn write(
         }
         writeln!(out, "{}", render(&rules))?;
         // Column-level details (styles seen, duplicate counts) read better as sentences.
-        let detailed: Vec<_> = failing.iter().filter(|r| r.detail.is_some()).collect();
+        let detailed: Vec<_> = failing
+            .iter()
+            .zip(&places)
+            .filter(|(r, _)| r.detail.is_some())
+            .collect();
         if !detailed.is_empty() {
             writeln!(out)?;
             writeln!(out, "Details")?;
-            for r in detailed {
+            for (r, place) in detailed {
                 let text = format!(
-                    "{} {}: {}",
+                    "{} {place}: {}",
                     r.code,
-                    place(r),
                     r.detail.as_deref().unwrap_or_default()
                 );
                 write_wrapped(out, &text, "  ", "    ")?;
@@ -178,31 +186,43 @@ pub fn write(
         }
     }
     writeln!(out)?;
+    let mut duplicates = false;
     for dup in &report.duplicates {
+        let involved = plural(dup.records_in_clusters, "record", "records");
         if dup.clusters > 0 && dup.method == "fuzzy" {
             let text = format!(
-                "Probable duplicates in {} (fuzzy, record-level): {} cluster(s), {} records involved, {} surplus",
-                dup.table, dup.clusters, dup.records_in_clusters, dup.surplus_records
+                "Probable duplicates in {} (fuzzy, record-level): {}, {involved} involved, {} surplus",
+                dup.table,
+                plural(dup.clusters, "cluster", "clusters"),
+                dup.surplus_records
             );
             write_wrapped(out, &text, "", "  ")?;
+            duplicates = true;
         } else if dup.clusters > 0 {
             let text = format!(
-                "Duplicates in {}.{}: {} group(s), {} records involved, {} surplus (exact after normalisation)",
-                dup.table, dup.field, dup.clusters, dup.records_in_clusters, dup.surplus_records
+                "Duplicates in {}.{}: {}, {involved} involved, {} surplus (exact after normalisation)",
+                dup.table,
+                dup.field,
+                plural(dup.clusters, "group", "groups"),
+                dup.surplus_records
             );
             write_wrapped(out, &text, "", "  ")?;
+            duplicates = true;
         }
     }
+    // The KPI block is a section of its own, not a continuation of the duplicate lines.
+    if duplicates && !report.kpis.is_empty() {
+        writeln!(out)?;
+    }
     super::kpi_text::write_summary(report, color, out)?;
+    let findings = format!(
+        "{} on {}",
+        plural(s.findings, "finding", "findings"),
+        plural(s.records_with_findings, "record", "records")
+    );
     let worklist = match &options.out_dir {
-        Some(dir) => format!(
-            "Worklist: {} finding(s) on {} record(s), written to {dir}/worklist.csv",
-            s.findings, s.records_with_findings
-        ),
-        None => format!(
-            "Worklist: {} finding(s) on {} record(s); write them with --out DIR",
-            s.findings, s.records_with_findings
-        ),
+        Some(dir) => format!("Worklist: {findings}, written to {dir}/worklist.csv"),
+        None => format!("Worklist: {findings}; write them with --out DIR"),
     };
     write_wrapped(out, &worklist, "", "  ")?;
     writeln!(out)?;
@@ -229,8 +249,6 @@ pub(crate) fn write_wrapped(
     }
     Ok(())
 }
-
-use super::view::place;
 
 /// Shares `budget` columns between two columns of cells, cutting as few cells as it can (ties:
 /// the first column, rule names, gets the room).

@@ -38,6 +38,35 @@ pub fn place(rule: &RuleReport) -> String {
     }
 }
 
+/// `place` of each rule, except that a table-level outcome (no field: DQ011's invalid bytes)
+/// whose findings are all in one column names it: `contacts.name`. Findings in several columns
+/// keep the table (a list would be cut in an 80-column table). Read from the findings, so a
+/// report read back from JSON (which has none) gets `place`.
+pub fn finding_places(report: &AuditReport, rules: &[&RuleReport]) -> Vec<String> {
+    use std::collections::{BTreeSet, HashMap};
+    let mut fields: HashMap<(&str, &str), BTreeSet<&str>> = rules
+        .iter()
+        .filter(|r| r.field.is_empty() && r.violations > 0)
+        .map(|r| ((r.code.as_str(), r.table.as_str()), BTreeSet::new()))
+        .collect();
+    if !fields.is_empty() {
+        for f in &report.findings {
+            if let Some(seen) = fields.get_mut(&(&*f.code, &*f.table)) {
+                seen.insert(&f.field);
+            }
+        }
+    }
+    rules
+        .iter()
+        .map(|r| match fields.get(&(r.code.as_str(), r.table.as_str())) {
+            Some(seen) if seen.len() == 1 && !seen.contains("") => {
+                format!("{}.{}", r.table, seen.first().expect("one field"))
+            }
+            _ => place(r),
+        })
+        .collect()
+}
+
 /// Rules that did not pass or found something: worst outcome first, then the larger share of
 /// violations (what to fix first), then by place so that ties read in a stable order.
 pub fn rules_with_findings(report: &AuditReport) -> Vec<&RuleReport> {
