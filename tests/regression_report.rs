@@ -268,7 +268,7 @@ fn markdown_and_junit_show_the_comparison() {
     let report = md_run.report();
     assert!(markdown.contains("### Since the last run"), "{markdown}");
     assert!(markdown.contains(
-        "Compared with run 1 (as of 2024-12-31) · score 98.00 → 98.00 (0.00) · **1 new** finding(s), **1 fixed** · rules: 0 newly failing, 1 fixed, 1 changed"
+        "Compared with run 1 (as of 2024-12-31) · score 98.00 → 98.00 (0.00) · **1 new** finding, **1 fixed** · rules: 0 newly failing, 1 fixed, 1 changed"
     ), "{markdown}");
     assert!(markdown.contains(
         "Table scores that moved: contacts 98.54 → 98.53 (-0.01), deals 99.68 → 99.70 (+0.02)."
@@ -385,7 +385,7 @@ fn markdown_and_junit_show_the_comparison() {
     assert_eq!(total, reasons, "one failure per gate reason");
     // ...and the page says the alert fails the gate, from the verdict on.
     let html = page(&gated);
-    assert!(html.contains("<a href=\"#since-alerts\">1 regression alert(s)</a>"));
+    assert!(html.contains("<a href=\"#since-alerts\">1 regression alert</a>"));
     assert!(block(&html, "since").contains("They fail the gate"));
 }
 
@@ -470,7 +470,7 @@ fn baseline_mode_shows_the_known_problems_and_fails_only_on_the_new_one() {
         assert!(list.contains(&reason), "{reason}");
     }
     // The verdict counts only the new failure; the known ones are marked in "Fix first".
-    assert!(html.contains("1 rule outcome(s) at fail or worse exceed their tolerance"));
+    assert!(html.contains("1 rule outcome at fail or worse exceeds its tolerance"));
     assert_eq!(html.matches(">known: in the baseline</a>").count(), 7);
     assert!(block(&html, "since-new").contains("<code>100000057</code>"));
     assert!(!html.contains("id=\"trends\""), "no store, no trends");
@@ -632,5 +632,5 @@ fn many_runs_thin_the_labels_and_keep_every_point() {
     let labels = chart.matches(">2024-").count();
     assert!((2..=10).contains(&labels), "{labels} labels");
     assert!(chart.contains(">2024-01-28</text>") && chart.contains(">2024-12-28</text>"));
-    assert!(trends.contains("12 run(s) in the history store"));
+    assert!(trends.contains("12 runs in the history store"));
 }

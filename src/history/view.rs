@@ -11,7 +11,8 @@ use super::command::HistoryView;
 
 /// Runs shown side by side in the score and KPI tables (the rest are in `--format json`).
 const SCORE_COLUMNS: usize = 6;
-const KPI_COLUMNS: usize = 3;
+/// Two, so that a KPI row (name and two "34,278 [26,630, 44,919]" cells) fits 80 columns.
+const KPI_COLUMNS: usize = 2;
 /// Record ids listed per rule and field in text and Markdown.
 const IDS_SHOWN: usize = 10;
 

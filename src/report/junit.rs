@@ -179,7 +179,8 @@ fn write_gate_suite<W: Write>(
                 })?;
             } else if failed {
                 case.write_inner_content(|w| {
-                    let message = format!("score {:.1} is under {min}", report.score);
+                    // The gate's own reason, with the decimals that tell the score from the floor.
+                    let message = super::build::score_reason(report.score, min);
                     w.create_element("failure")
                         .with_attribute(("type", "fail-under"))
                         .with_attribute(("message", message.as_str()))

@@ -15,8 +15,18 @@ use super::text::{TextOptions, new_table, write_wrapped};
 fn range(low: f64, high: Option<f64>, unit: &str) -> String {
     match high {
         // An en dash, so that a negative bound still reads as one: -67.0%–409.7%.
-        Some(h) => format!("{}–{}", format::value(low, unit), format::value(h, unit)),
-        None => format!("{}–unbounded", format::value(low, unit)),
+        Some(h) => format!("{}–{}", bound(low, unit), bound(h, unit)),
+        None => format!("{}–unbounded", bound(low, unit)),
+    }
+}
+
+/// A bound in the 80-column table: millions as `10.8M`, so that a wide CAC interval
+/// (49,027–10,789,338) leaves the KPI names their room; `crmaudit kpi` prints them in full below.
+fn bound(x: f64, unit: &str) -> String {
+    if unit != "percent" && x.abs() >= 1e6 {
+        format!("{:.1}M", x / 1e6)
+    } else {
+        format::value(x, unit)
     }
 }
 
@@ -77,6 +87,12 @@ pub fn table(report: &AuditReport, color: bool) -> comfy_table::Table {
     for col in [1, 2, 3] {
         if let Some(c) = t.column_mut(col) {
             c.set_cell_alignment(CellAlignment::Right);
+        }
+    }
+    // KPI ids and grades are never wrapped: `ticket_resolution_tim` / `e` read as two rows.
+    for col in [0, 4] {
+        if let Some(c) = t.column_mut(col) {
+            c.set_constraint(comfy_table::ColumnConstraint::ContentWidth);
         }
     }
     t

@@ -157,7 +157,12 @@ pub fn write(report: &AuditReport, out: &mut dyn Write) -> std::io::Result<()> {
         writeln!(out)?;
         writeln!(
             out,
-            "{passing_with_findings} more rule(s) found violations within their tolerance; every finding is in worklist.csv."
+            "{} found violations within their tolerance; every finding is in worklist.csv.",
+            crate::wording::plural(
+                passing_with_findings,
+                "more rule outcome",
+                "more rule outcomes"
+            )
         )?;
     }
     writeln!(out)?;
@@ -336,9 +341,10 @@ fn since(report: &AuditReport, r: &Regression, out: &mut dyn Write) -> std::io::
     };
     writeln!(
         out,
-        "Compared with {}{score} · **{} new** finding(s), **{} fixed**{counted} · rules: {} newly failing, {} fixed, {} changed",
+        "Compared with {}{score} · **{} new** {}, **{} fixed**{counted} · rules: {} newly failing, {} fixed, {} changed",
         escape(&view::compared_with(r)),
         format::count(f.new),
+        crate::wording::form(f.new, "finding", "findings"),
         format::count(f.fixed),
         count(RuleMove::NewlyFailing),
         count(RuleMove::Fixed),
@@ -436,8 +442,12 @@ fn since(report: &AuditReport, r: &Regression, out: &mut dyn Write) -> std::io::
             writeln!(out)?;
             writeln!(
                 out,
-                "…and {} more rule(s) and field(s); crmaudit history lists every one.",
-                groups.len() - SINCE_ROWS
+                "…and {} more; crmaudit history lists every one.",
+                crate::wording::plural(
+                    groups.len() - SINCE_ROWS,
+                    "rule and field",
+                    "rules and fields"
+                )
             )?;
         }
     }
@@ -445,8 +455,9 @@ fn since(report: &AuditReport, r: &Regression, out: &mut dyn Write) -> std::io::
     if !r.known_problems.is_empty() {
         writeln!(
             out,
-            "{} gate reason(s) already in the baseline no longer fail the run.",
-            r.known_problems.len()
+            "{} already in the baseline no longer {} the run.",
+            crate::wording::plural(r.known_problems.len(), "gate reason", "gate reasons"),
+            crate::wording::form(r.known_problems.len(), "fails", "fail")
         )?;
         writeln!(out)?;
     }

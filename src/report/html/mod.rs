@@ -151,7 +151,7 @@ fn header(report: &AuditReport) -> Markup {
                         p {
                             @if known > 0 {
                                 "Nothing new reaches --fail-on " (report.gate.fail_on.as_str()) ": the "
-                                a href="#since-known" { (known) " known problem(s)" } " were already in the baseline"
+                                a href="#since-known" { (crate::wording::plural(known, "known problem", "known problems")) } (crate::wording::form(known, " was", " were")) " already in the baseline"
                             } @else {
                                 "No rule outcome reaches --fail-on " (report.gate.fail_on.as_str())
                                 @if let Some(min) = report.gate.fail_under { ", and the score is at least " (min) }
@@ -162,15 +162,15 @@ fn header(report: &AuditReport) -> Markup {
                         span.gate.failed { "Gate FAILED" }
                         p {
                             @if gating > 0 {
-                                (gating) " rule outcome(s) at " (report.gate.fail_on.as_str()) " or worse exceed their tolerance"
+                                (crate::wording::plural(gating, "rule outcome", "rule outcomes")) " at " (report.gate.fail_on.as_str()) " or worse " (crate::wording::form(gating, "exceeds its", "exceed their")) " tolerance"
                             }
                             @if gating > 0 && score_failed { "; " }
                             @if let (true, Some(min)) = (score_failed, report.gate.fail_under) {
-                                "the score " (view::score(report.score)) " is under --fail-under " (min)
+                                "the " (super::build::score_reason(report.score, min))
                             }
                             @if gating_alerts > 0 {
                                 @if gating > 0 || score_failed { "; " }
-                                a href="#since-alerts" { (gating_alerts) " regression alert(s)" } " since the last run (--fail-on-regression)"
+                                a href="#since-alerts" { (crate::wording::plural(gating_alerts, "regression alert", "regression alerts")) } " since the last run (--fail-on-regression)"
                             }
                             ". CI exits with code 1."
                         }
@@ -224,7 +224,7 @@ fn header(report: &AuditReport) -> Markup {
                             dd {
                                 span.bad[r.changes.findings.new > 0] { (format::count(r.changes.findings.new)) " new" }
                                 " · " (format::count(r.changes.findings.fixed)) " fixed"
-                                @if !r.alerts.is_empty() { " · " span.bad { (r.alerts.len()) " alert(s)" } }
+                                @if !r.alerts.is_empty() { " · " span.bad { (crate::wording::plural(r.alerts.len(), "alert", "alerts")) } }
                             }
                         }
                         dt { "Lowest table" }

@@ -159,7 +159,7 @@ pub fn section(report: &AuditReport) -> Markup {
             @if !r.known_problems.is_empty() {
                 h3 #since-known { "Known problems (already in the baseline)" }
                 p.why {
-                    (r.known_problems.len()) " gate reason(s) the baseline already had, with no new findings: "
+                    (crate::wording::plural(r.known_problems.len(), "gate reason", "gate reasons")) " the baseline already had, with no new findings: "
                     "they no longer fail the run, and are still listed under Rule outcomes."
                 }
                 ul.reasons { @for k in &r.known_problems { li { (k) } } }
@@ -229,7 +229,7 @@ fn alert_values(r: &Regression, a: &Alert) -> String {
     match (a.previous, a.current, a.count) {
         (Some(p), Some(c), _) => format!("{} → {}", show(p), show(c)),
         (None, Some(c), _) => show(c),
-        (_, None, Some(n)) => format!("{} finding(s)", format::count(n)),
+        (_, None, Some(n)) => crate::wording::plural(n, "finding", "findings"),
         _ => "–".to_string(),
     }
 }
@@ -371,7 +371,7 @@ fn finding_table(
                     }
                 }
                 @if groups.len() > ROWS_SHOWN {
-                    p.small { "…and " (groups.len() - ROWS_SHOWN) " more rule(s) and field(s): crmaudit history lists every one." }
+                    p.small { "…and " (crate::wording::plural(groups.len() - ROWS_SHOWN, "more rule and field", "more rules and fields")) ": crmaudit history lists every one." }
                 }
             }
         }
@@ -400,7 +400,7 @@ fn findings(r: &Regression) -> Markup {
         (finding_table("since-fixed", "Fixed findings", &fixed, f.fixed, false, keys))
         @if f.no_longer_checked > 0 {
             p.note {
-                (format::count(f.no_longer_checked)) " finding(s) of the compared run belong to rules that did not run this time: "
+                (crate::wording::plural(f.no_longer_checked, "finding", "findings")) " of the compared run " (crate::wording::form(f.no_longer_checked, "belongs", "belong")) " to rules that did not run this time: "
                 "neither new nor fixed, as nobody looked."
             }
         }

@@ -47,7 +47,7 @@ pub fn section(report: &AuditReport) -> Markup {
                 @if history.runs > points.len() {
                     "The last " (points.len()) " of the " (format::count(history.runs)) " runs in the history store "
                 } @else {
-                    (points.len()) " run(s) in the history store "
+                    (crate::wording::plural(points.len(), "run", "runs")) " in the history store "
                 }
                 code { (history.store) } ", oldest first; this run (run " (history.run_id) ") is the last point. "
                 "Runs audited with the same as-of date carry their run id under the date."
