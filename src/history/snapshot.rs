@@ -3,7 +3,7 @@
 //! report, so one comparison serves all three.
 
 use crate::findings::{Outcome, Severity};
-use crate::kpi::result::{Interval, Range};
+
 use crate::report::AuditReport;
 
 use super::keys::FindingKeys;
@@ -43,17 +43,8 @@ impl RuleState {
     }
 }
 
-#[derive(Debug, Clone, PartialEq)]
-pub struct KpiState {
-    pub id: String,
-    pub name: String,
-    pub unit: String,
-    pub status: String,
-    pub value: Option<f64>,
-    pub ci: Option<Interval>,
-    pub outer: Option<Range>,
-    pub confidence: Option<String>,
-}
+/// A KPI as two runs compare it: the same fields as a trend point of the report.
+pub type KpiState = crate::report::history::KpiPoint;
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct InputPrint {

@@ -41,6 +41,20 @@ fn xml_safe(text: &str) -> String {
 }
 
 /// One line for an attribute: parsers turn newlines in attributes into spaces anyway.
+/// `<property name=.. value=../>` for each pair, inside a `<properties>` element.
+fn write_properties<W: std::io::Write>(
+    w: &mut Writer<W>,
+    props: &[(&str, String)],
+) -> std::io::Result<()> {
+    for (name, value) in props {
+        w.create_element("property")
+            .with_attribute(("name", *name))
+            .with_attribute(("value", value.as_str()))
+            .write_empty()?;
+    }
+    Ok(())
+}
+
 fn one_line(text: &str) -> String {
     xml_safe(&text.replace(['\n', '\r'], " "))
 }
@@ -222,13 +236,7 @@ fn write_table_suite<W: Write>(
                 if let Some(score) = score {
                     props.push(("score", format!("{:.1}", score.score)));
                 }
-                for (name, value) in &props {
-                    w.create_element("property")
-                        .with_attribute(("name", *name))
-                        .with_attribute(("value", value.as_str()))
-                        .write_empty()?;
-                }
-                Ok(())
+                write_properties(w, &props)
             })?;
             for rule in rules {
                 let case = w
@@ -337,13 +345,7 @@ fn write_regression_suite<W: Write>(
                     }
                     props.push(("known_problems", r.known_problems.len().to_string()));
                 }
-                for (name, value) in &props {
-                    w.create_element("property")
-                        .with_attribute(("name", *name))
-                        .with_attribute(("value", value.as_str()))
-                        .write_empty()?;
-                }
-                Ok(())
+                write_properties(w, &props)
             })?;
             for case in cases {
                 let element = w
