@@ -218,20 +218,13 @@ pub fn rule_specs(plan: &AuditPlan) -> Result<Vec<Arc<RuleSpec>>> {
     }
     // A code names one rule across every pack of the run, as within one pack: otherwise
     // `[rules.X001]`, the worklist and the history could not tell the two apart.
-    let mut names: std::collections::HashMap<&str, &str> = std::collections::HashMap::new();
+    let mut first: std::collections::HashMap<&str, &RuleSpec> = std::collections::HashMap::new();
     for spec in &specs {
-        match names.insert(&spec.code, &spec.name) {
-            Some(other) if other != &*spec.name => {
-                return Err(spec.error(
-                    spec.code_span.clone(),
-                    format!(
-                        "code {} is used by two different rules (`{other}` and `{}`)",
-                        spec.code, spec.name
-                    ),
-                    "each rule needs its own code",
-                ));
+        match first.get(&*spec.code) {
+            Some(other) => crate::config::rule_pack::check_same_rule(other, spec)?,
+            None => {
+                first.insert(&spec.code, spec);
             }
-            _ => {}
         }
     }
     Ok(specs)

@@ -764,3 +764,20 @@ fn counts_in_terminal_output_agree_with_their_nouns() {
     );
     assert!(!stdout.contains("(s)"), "{stdout}");
 }
+
+/// One code, one name, two rules: `required`/fail on email and `regex`/warn on Name both ran as
+/// X001 (`rules check` said "2 rules, all valid"), so the worklist mixed them. A second entry
+/// under a code must be the same rule: same name, check and severity.
+#[test]
+fn a_code_with_one_name_for_two_different_rules_is_an_error() {
+    let (code, _, stderr) = run(&["rules", "check", &invalid("code-two-rules-same-name.toml")]);
+    assert_eq!(code, 2, "{stderr}");
+    let stderr = unwrapped(&stderr);
+    assert!(
+        stderr.contains("code-two-rules-same-name.toml:10:8")
+            && stderr.contains(
+                "code X001 is used by two different rules (`r-one` checks `required` in one and `regex` in the other)"
+            ),
+        "{stderr}"
+    );
+}

@@ -288,28 +288,55 @@ pub fn parse_pack(source: &SourceText, builtin: bool) -> Result<Vec<RuleSpec>> {
         toml::from_str(&source.text).map_err(|err| source.toml_error(err, "rule pack"))?;
     let pack_kind = file.pack.kind;
     let mut specs = Vec::with_capacity(file.rules.len());
-    let mut seen_codes: Vec<(String, String)> = Vec::new();
     for decl in file.rules {
         let rule_span = decl.span();
         let decl = decl.into_inner();
         let spec = validate_rule(source, decl, rule_span, builtin, pack_kind)?;
-        // A code names one rule: the same code twice in a pack must be the same rule name.
-        if let Some((_, other)) = seen_codes.iter().find(|(c, _)| **c == *spec.code)
-            && *other != *spec.name
-        {
-            return Err(spec.error(
-                spec.code_span.clone(),
-                format!(
-                    "code {} is used by two different rules (`{other}` and `{}`)",
-                    spec.code, spec.name
-                ),
-                "each rule needs its own code",
-            ));
+        // A code names one rule: the same code twice in a pack must be the same rule.
+        if let Some(other) = specs.iter().find(|s: &&RuleSpec| s.code == spec.code) {
+            check_same_rule(other, &spec)?;
         }
-        seen_codes.push((spec.code.to_string(), spec.name.to_string()));
         specs.push(spec);
     }
     Ok(specs)
+}
+
+/// Two entries under one code are one rule applied to several places: same name and, for user
+/// rules, the same check and severity. `X001 r-one` as `required`/fail on one field and as
+/// `regex`/warn on another would be two rules the worklist, `[rules.X001]` and the history
+/// could not tell apart. (Built-in codes keep their name across kinds; their severities are set
+/// per kind.)
+pub fn check_same_rule(first: &RuleSpec, second: &RuleSpec) -> Result<()> {
+    let differs = if first.name != second.name {
+        Some(format!("`{}` and `{}`", first.name, second.name))
+    } else if !second.builtin && first.check != second.check {
+        Some(format!(
+            "`{}` checks `{}` in one and `{}` in the other",
+            second.name,
+            first.check.as_str(),
+            second.check.as_str()
+        ))
+    } else if !second.builtin && first.severity != second.severity {
+        Some(format!(
+            "`{}` is `{}` in one and `{}` in the other",
+            second.name,
+            first.severity.as_str(),
+            second.severity.as_str()
+        ))
+    } else {
+        None
+    };
+    match differs {
+        None => Ok(()),
+        Some(what) => Err(second.error(
+            second.code_span.clone(),
+            format!(
+                "code {} is used by two different rules ({what})",
+                second.code
+            ),
+            "each rule needs its own code",
+        )),
+    }
 }
 
 /// Reads and parses a user rule pack from disk.
