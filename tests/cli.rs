@@ -688,6 +688,11 @@ fn init_keeps_header_names_from_writing_config_keys() {
         "{toml}"
     );
     assert!(toml.contains(r"na\u{1}me\u{1b}[31m"), "{toml}");
+    // A right-to-left override would make the comment display other than it reads.
+    assert!(
+        toml.contains(r"x\u{202e}y") && !toml.contains('\u{202e}'),
+        "{toml}"
+    );
     let run = audit(dir.path(), &["--as-of", "2024-12-31"]);
     assert_eq!(run.code, 1, "{}", run.stderr);
     for table in ["contacts", "leads"] {

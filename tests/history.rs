@@ -1127,3 +1127,43 @@ fn an_interrupted_run_leaves_the_store_as_it_was() {
     let next = audit_with(&fixture("demo"), &store, &[]);
     assert_eq!(next.report()["history"]["run_id"], 2);
 }
+
+/// `crmaudit history` in a terminal: with runs far apart, dozens of records become stale at
+/// once and their ids once made rows of 150 to 185 characters. Every line fits 80 columns, the
+/// ids wrap under their rule, and the score change is the change of the scores as shown.
+#[test]
+fn history_text_fits_80_columns_with_many_changed_records() {
+    let ws = demo_copy();
+    let store = ws.path().join("audits.db");
+    let store_arg = store.to_str().unwrap();
+    for as_of in ["2024-12-31", "2025-01-31", "2025-03-31"] {
+        let (code, _, stderr) = run(&[
+            "audit",
+            ws.path().to_str().unwrap(),
+            "--history",
+            store_arg,
+            "--as-of",
+            as_of,
+            "--no-progress",
+            "-q",
+        ]);
+        assert!(code <= 1, "{stderr}");
+    }
+    let (code, stdout, stderr) = run(&["history", "--history", store_arg]);
+    assert_eq!(code, 0, "{stderr}");
+    for line in stdout.lines() {
+        assert!(
+            line.chars().count() <= 80,
+            "{} chars: {line}",
+            line.chars().count()
+        );
+    }
+    assert!(stdout.contains("and 23 more"), "{stdout}");
+    // Every row of ids continues on indented lines, never past the width.
+    assert!(
+        stdout
+            .lines()
+            .any(|l| l.starts_with("      100000") && l.contains(", ")),
+        "{stdout}"
+    );
+}

@@ -63,7 +63,10 @@ fn sections(view: &HistoryView) -> (String, Vec<Section>) {
     };
     let mut previous_score: Option<f64> = None;
     for r in &view.runs {
-        let change = previous_score.map_or(String::new(), |p| signed(r.score - p));
+        // The change between the scores as shown (one decimal), so the column adds up: 97.963
+        // then 97.930 read 98.0 -> 97.9, a change of -0.1, not 0.0.
+        let shown = |x: f64| (x * 10.0).round() / 10.0;
+        let change = previous_score.map_or(String::new(), |p| signed(shown(r.score) - shown(p)));
         previous_score = Some(r.score);
         let gate = if r.gate_passed { "passed" } else { "failed" };
         runs.rows.push(vec![
@@ -327,8 +330,34 @@ pub fn text(view: &HistoryView, out: &mut dyn Write) -> std::io::Result<()> {
                 format!("  {}", parts.join("  ")).trim_end().to_string()
             };
             writeln!(out, "{}", line(&s.headers))?;
+            let last = s.headers.len().saturating_sub(1);
+            // Where the last column starts; a long last cell (record ids) wraps there, or on
+            // lines of its own when the other columns leave it too little room.
+            let start = 2 + widths[..last].iter().map(|w| w + 2).sum::<usize>();
             for row in &s.rows {
-                writeln!(out, "{}", line(row))?;
+                let full = line(row);
+                if full.chars().count() <= WIDTH || last == 0 {
+                    writeln!(out, "{full}")?;
+                    continue;
+                }
+                let mut head = row.clone();
+                head[last].clear();
+                let (indent, room) = if start <= WIDTH / 2 {
+                    (start, WIDTH - start)
+                } else {
+                    (6, WIDTH - 6)
+                };
+                let mut lines = wrap_words(&row[last], room).into_iter();
+                let first = if start <= WIDTH / 2 {
+                    lines.next().unwrap_or_default()
+                } else {
+                    String::new()
+                };
+                let prefix = line(&head);
+                writeln!(out, "{}", format!("{prefix:<start$}{first}").trim_end())?;
+                for l in lines {
+                    writeln!(out, "{}{l}", " ".repeat(indent))?;
+                }
             }
         }
         for note in &s.notes {
@@ -336,6 +365,28 @@ pub fn text(view: &HistoryView, out: &mut dyn Write) -> std::io::Result<()> {
         }
     }
     Ok(())
+}
+
+/// The terminal width `crmaudit history` keeps to.
+const WIDTH: usize = 80;
+
+/// Greedy word wrap at spaces; a word longer than `room` gets a line of its own.
+fn wrap_words(text: &str, room: usize) -> Vec<String> {
+    let mut lines = Vec::new();
+    let mut current = String::new();
+    for word in text.split(' ') {
+        if !current.is_empty() && current.chars().count() + 1 + word.chars().count() > room {
+            lines.push(std::mem::take(&mut current));
+        }
+        if !current.is_empty() {
+            current.push(' ');
+        }
+        current.push_str(word);
+    }
+    if !current.is_empty() {
+        lines.push(current);
+    }
+    lines
 }
 
 /// Pipes and backslashes in cells would break a Markdown table.

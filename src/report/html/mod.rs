@@ -126,8 +126,9 @@ fn header(report: &AuditReport) -> Markup {
             h1 { (report.workspace.as_deref().unwrap_or("CRM data audit")) }
             p.meta {
                 "As of " strong { (report.as_of) } " · "
-                (s.tables) " tables · " (format::count(s.records)) " records · "
-                (format::count(s.rules_run)) " rule outcomes"
+                (crate::wording::plural(s.tables, "table", "tables")) " · "
+                (crate::wording::plural(s.records, "record", "records")) " · "
+                (crate::wording::plural(s.rules_run, "rule outcome", "rule outcomes"))
             }
             nav.toc {
                 a href="#verdict" { "Verdict" }
@@ -266,7 +267,8 @@ fn rules(report: &AuditReport) -> Markup {
         section #rules {
             h2 { "Rule outcomes" }
             p.lede {
-                (shown.len()) " rule outcomes found something; the other " (format::count(clean))
+                (crate::wording::plural(shown.len(), "rule outcome", "rule outcomes")) " found something; "
+                (if clean == 1 { "the other one".to_string() } else { format!("the other {}", format::count(clean)) })
                 " found nothing. A rule's outcome is its severity once the share of violating values "
                 "exceeds its tolerance (the black tick); rows shaded red fail the gate."
             }
