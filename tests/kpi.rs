@@ -764,4 +764,20 @@ fn a_period_that_has_not_begun_measures_nothing() {
         "{churn}"
     );
     assert_eq!(kpi(&report, "retention")["status"], "ok");
+
+    // A period the usage log does not reach (its events end in 2024): user adoption once read
+    // "0.0% · high confidence" beside active users' "no usage event"; both now say why not.
+    let run = audit(&fixture("demo"), &["--as-of", "2025-04-30"]);
+    let report = run.report();
+    for id in ["user_adoption", "active_users"] {
+        let k = kpi(&report, id);
+        assert_eq!(k["status"], "not_computable", "{k}");
+        assert!(
+            k["reason"]
+                .as_str()
+                .unwrap()
+                .starts_with("no usage event in"),
+            "{k}"
+        );
+    }
 }

@@ -15,6 +15,12 @@ impl Kpi for UserAdoption {
 
     fn evaluate(&self, ctx: &Ctx) -> Result<Estimate, String> {
         let a = usage::activity(ctx, None)?;
+        // Not one event in the period: the usage export does not reach it (or the product was
+        // off), which is no measured 0% of users; active users says the same.
+        if a.events_in_period == 0 && a.anonymous_events == 0 && !a.users.values().any(|u| u.maybe)
+        {
+            return Err(format!("no usage event in {}", ctx.period.describe()));
+        }
         let c = a.contacts.ok_or("no contacts table to count the users")?;
         let contacts = ctx.inputs.table(c);
         // The user base: one per contact cluster.
