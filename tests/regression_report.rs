@@ -506,6 +506,14 @@ fn baseline_mode_shows_the_known_problems_and_fails_only_on_the_new_one() {
         "{}",
         md.stdout
     );
+    // Compared with a baseline, not a last run: the headings say so.
+    assert!(
+        md.stdout.contains("### Since the baseline"),
+        "{}",
+        md.stdout
+    );
+    assert!(html.contains("<a href=\"#since\">Since the baseline</a>"));
+    assert!(!html.contains(">Since the last run<"));
 }
 
 /// A workspace whose table, field and record ids are hostile: markup, pipes and backticks.

@@ -310,7 +310,7 @@ fn id_cell(ids: &[String], total: usize) -> String {
 /// "Since the last run": what this run was compared with, the score and table scores that
 /// moved, the rules that changed, the alerts, and new and fixed findings per rule and field.
 fn since(report: &AuditReport, r: &Regression, out: &mut dyn Write) -> std::io::Result<()> {
-    writeln!(out, "### Since the last run")?;
+    writeln!(out, "### {}", view::since_title(r))?;
     writeln!(out)?;
     if r.compared_with.source == "none" {
         let store = report.history.as_ref().map_or(String::new(), |h| {

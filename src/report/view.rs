@@ -86,6 +86,16 @@ pub fn rules_with_findings(report: &AuditReport) -> Vec<&RuleReport> {
     rules
 }
 
+/// The heading of the comparison: "Since the last run" against a history store, "Since the
+/// baseline" against `--baseline`.
+pub fn since_title(r: &super::history::Regression) -> &'static str {
+    if r.compared_with.source == "baseline" {
+        "Since the baseline"
+    } else {
+        "Since the last run"
+    }
+}
+
 /// Whether a rule outcome is one of the gate's reasons to fail: at or above `--fail-on`, and not
 /// a problem that the `--baseline` already had (`regression.known_problems`, which no longer
 /// fail the run).

@@ -132,7 +132,7 @@ fn header(report: &AuditReport) -> Markup {
             }
             nav.toc {
                 a href="#verdict" { "Verdict" }
-                @if report.regression.is_some() { a href="#since" { "Since the last run" } }
+                @if report.regression.is_some() { a href="#since" { (super::view::since_title(report.regression.as_ref().expect("checked"))) } }
                 a href="#scores" { "Scores" }
                 a href="#rules" { "Rules" }
                 a href="#fields" { "Worst fields" }

@@ -96,7 +96,7 @@ pub fn section(report: &AuditReport) -> Markup {
     let f = &r.changes.findings;
     html! {
         section #since {
-            h2 { "Since the last run" }
+            h2 { (super::super::view::since_title(r)) }
             p.lede {
                 "This run compared with " (reference(r)) ". "
                 @if r.compared_with.finding_keys {
