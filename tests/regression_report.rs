@@ -284,7 +284,16 @@ fn markdown_and_junit_show_the_comparison() {
         .next()
         .unwrap();
     let tables = tables_are_rectangular(since);
-    assert_eq!(tables.len(), 1, "{since}");
+    // New and fixed findings, then the KPIs that moved (the HTML had them, Markdown did not).
+    assert_eq!(tables.len(), 2, "{since}");
+    assert_eq!(
+        tables[1][0],
+        ["kpi", "previous", "current", "previous interval", ""]
+    );
+    assert!(
+        tables[1][1..].iter().any(|r| r[0] == "sales_growth"),
+        "{since}"
+    );
     let rows = &tables[0];
     assert_eq!(
         rows[0],

@@ -452,6 +452,43 @@ fn since(report: &AuditReport, r: &Regression, out: &mut dyn Write) -> std::io::
         }
     }
     writeln!(out)?;
+    let kpis = view::kpis_that_moved(r);
+    if !kpis.is_empty() {
+        writeln!(out, "KPIs that moved:")?;
+        writeln!(out)?;
+        header(
+            out,
+            &["kpi", "previous", "current", "previous interval", ""],
+            &[false, true, true, true, false],
+        )?;
+        let value = |v: Option<f64>, unit: &str| {
+            v.map_or("n/a".to_string(), |v| format::with_unit(v, unit))
+        };
+        for k in kpis {
+            row(
+                out,
+                &[
+                    escape(&k.id),
+                    escape(&value(k.previous, &k.unit)),
+                    escape(&value(k.current, &k.unit)),
+                    k.previous_interval.as_ref().map_or("–".to_string(), |i| {
+                        escape(&format!(
+                            "{} to {}",
+                            format::value(i.low, &k.unit),
+                            i.high
+                                .map_or("unbounded".to_string(), |h| format::value(h, &k.unit))
+                        ))
+                    }),
+                    if k.outside_previous_interval {
+                        "**outside**".to_string()
+                    } else {
+                        "inside".to_string()
+                    },
+                ],
+            )?;
+        }
+        writeln!(out)?;
+    }
     if !r.known_problems.is_empty() {
         writeln!(
             out,

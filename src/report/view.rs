@@ -86,6 +86,23 @@ pub fn rules_with_findings(report: &AuditReport) -> Vec<&RuleReport> {
     rules
 }
 
+/// The KPIs whose value changed (or appeared, or went) since the compared run, or that left its
+/// interval.
+pub fn kpis_that_moved(r: &super::history::Regression) -> Vec<&super::history::KpiChange> {
+    r.changes
+        .kpis
+        .iter()
+        .filter(|k| {
+            k.outside_previous_interval
+                || match (k.previous, k.current) {
+                    (Some(p), Some(c)) => (p - c).abs() > 1e-9 * p.abs().max(1.0),
+                    (None, None) => false,
+                    _ => true,
+                }
+        })
+        .collect()
+}
+
 /// The heading of the comparison: "Since the last run" against a history store, "Since the
 /// baseline" against `--baseline`.
 pub fn since_title(r: &super::history::Regression) -> &'static str {

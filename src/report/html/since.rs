@@ -409,15 +409,7 @@ fn findings(r: &Regression) -> Markup {
 }
 
 fn kpi_changes(report: &AuditReport, r: &Regression) -> Markup {
-    let moved = |k: &&KpiChange| {
-        k.outside_previous_interval
-            || match (k.previous, k.current) {
-                (Some(p), Some(c)) => (p - c).abs() > 1e-9 * p.abs().max(1.0),
-                (None, None) => false,
-                _ => true,
-            }
-    };
-    let changed: Vec<&KpiChange> = r.changes.kpis.iter().filter(moved).collect();
+    let changed: Vec<&KpiChange> = super::super::view::kpis_that_moved(r);
     if changed.is_empty() {
         return html! {};
     }
