@@ -88,6 +88,51 @@ pub(super) struct RevenueShare {
     pub scope: Vec<usize>,
 }
 
+/// The revenue variant of churn (`churned_share`) and of retention: the MRR share with its
+/// notes, as one estimate.
+pub(super) fn revenue_estimate(
+    ctx: &Ctx,
+    book: &subscriptions::Book,
+    churned_share: bool,
+    mut notes: Vec<String>,
+) -> Result<Estimate, String> {
+    let RevenueShare {
+        value,
+        ci,
+        dq,
+        n,
+        uncertain,
+        scope,
+    } = revenue_share(ctx, book, churned_share)?;
+    let what = if churned_share {
+        "revenue churn"
+    } else {
+        "revenue retention"
+    };
+    notes.push(base_note(ctx, book, what));
+    if uncertain > 0 {
+        notes.push(format!(
+            "{} an MRR, a start or an outcome that cannot be read: each is bounded at its own worst and best.",
+            format::plural(uncertain, "customer lacks", "customers lack")
+        ));
+    }
+    let fields = book.fields(ctx, &scope);
+    Ok(Estimate {
+        value,
+        n,
+        n_of: "customers".into(),
+        ci,
+        method: "delta method over accounts".into(),
+        dq,
+        limits: SHARE,
+        scope: scope.len(),
+        usable: n,
+        fields,
+        notes,
+        period_applied: book.dated,
+    })
+}
+
 /// MRR churned (or retained) over MRR at the start, each uncertain customer at its own worst
 /// and best; an unknown MRR is the smallest or largest seen.
 pub(super) fn revenue_share(
@@ -247,36 +292,7 @@ impl Kpi for Churn {
                 });
             }
             "revenue" => {
-                let RevenueShare {
-                    value,
-                    ci,
-                    dq,
-                    n,
-                    uncertain,
-                    scope,
-                } = revenue_share(ctx, &book, true)?;
-                notes.push(base_note(ctx, &book, "revenue churn"));
-                if uncertain > 0 {
-                    notes.push(format!(
-                        "{} an MRR, a start or an outcome that cannot be read: each is bounded at its own worst and best.",
-                        format::plural(uncertain, "customer lacks", "customers lack")
-                    ));
-                }
-                let fields = book.fields(ctx, &scope);
-                return Ok(Estimate {
-                    value,
-                    n,
-                    n_of: "customers".into(),
-                    ci,
-                    method: "delta method over accounts".into(),
-                    dq,
-                    limits: SHARE,
-                    scope: scope.len(),
-                    usable: n,
-                    fields,
-                    notes,
-                    period_applied: book.dated,
-                });
+                return revenue_estimate(ctx, &book, true, notes);
             }
             _ => {}
         }

@@ -2,7 +2,7 @@
 //! (E - N) / S (Wilson). Variant `revenue`: gross revenue retention, the MRR of those retained
 //! over the MRR at the start (delta method).
 
-use super::churn::{RevenueShare, base_note, revenue_share, tally, uncertainty_notes};
+use super::churn::{base_note, revenue_estimate, tally, uncertainty_notes};
 use super::proportion::Tally;
 use super::stats::wilson;
 use super::subscriptions;
@@ -19,36 +19,7 @@ impl Kpi for Retention {
         let book = subscriptions::book(ctx)?;
         let mut notes = Vec::new();
         if ctx.variant == "revenue" {
-            let RevenueShare {
-                value,
-                ci,
-                dq,
-                n,
-                uncertain,
-                scope,
-            } = revenue_share(ctx, &book, false)?;
-            notes.push(base_note(ctx, &book, "revenue retention"));
-            if uncertain > 0 {
-                notes.push(format!(
-                    "{} an MRR, a start or an outcome that cannot be read: each is bounded at its own worst and best.",
-                    format::plural(uncertain, "customer lacks", "customers lack")
-                ));
-            }
-            let fields = book.fields(ctx, &scope);
-            return Ok(Estimate {
-                value,
-                n,
-                n_of: "customers".into(),
-                ci,
-                method: "delta method over accounts".into(),
-                dq,
-                limits: SHARE,
-                scope: scope.len(),
-                usable: n,
-                fields,
-                notes,
-                period_applied: book.dated,
-            });
+            return revenue_estimate(ctx, &book, false, notes);
         }
         let (churn, scope) = tally(ctx, &book);
         // Retained is churn's failure: swap the sides.
