@@ -27,9 +27,7 @@ impl Kpi for Csat {
             .ok_or("no survey or ticket table with a csat_score field")?;
         let table = inputs.table(t);
         let on_tickets = table.kind == Kind::Tickets;
-        let score_col = inputs
-            .column(t, "csat_score")
-            .ok_or_else(|| format!("table {} has no csat_score", table.name))?;
+        let score_col = inputs.require_column(t, "csat_score")?;
         let raw = ctx.raw();
         let scores = inputs.numbers(t, score_col, raw);
         let (things, date_field) = if on_tickets {

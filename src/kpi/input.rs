@@ -235,6 +235,12 @@ impl<'a> Inputs<'a> {
             .or_else(|| table.resolve_field(field))
     }
 
+    /// A field the KPI cannot do without: its column, or why the KPI is not computable.
+    pub fn require_column(&self, t: usize, field: &str) -> Result<usize, String> {
+        self.column(t, field)
+            .ok_or_else(|| format!("table {} has no {field}", self.table(t).name))
+    }
+
     pub fn is_missing(&self, t: usize, column: usize, record: usize) -> bool {
         let d = self.cache.distinct(self.table(t), t, column);
         d.missing[d.ids[record] as usize]

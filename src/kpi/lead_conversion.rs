@@ -26,9 +26,7 @@ impl Kpi for LeadConversion {
             .ok_or("no leads table")?;
         let table = inputs.table(t);
         let raw = ctx.raw();
-        let created_col = inputs
-            .column(t, "created_at")
-            .ok_or_else(|| format!("table {} has no created_at", table.name))?;
+        let created_col = inputs.require_column(t, "created_at")?;
         let created = inputs.dates(t, created_col, raw);
         let flag = inputs
             .column(t, "is_converted")

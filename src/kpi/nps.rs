@@ -77,9 +77,7 @@ impl Kpi for Nps {
             .or_else(|| inputs.table_with(Kind::Surveys, &["nps_score"]))
             .ok_or("no survey table with an nps_score field")?;
         let table = inputs.table(t);
-        let score_col = inputs
-            .column(t, "nps_score")
-            .ok_or_else(|| format!("table {} has no nps_score", table.name))?;
+        let score_col = inputs.require_column(t, "nps_score")?;
         let raw = ctx.raw();
         let scores = inputs.numbers(t, score_col, raw);
         let date_col = inputs.column(t, "submitted_at");

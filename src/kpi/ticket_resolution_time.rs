@@ -25,12 +25,8 @@ impl Kpi for TicketResolutionTime {
             .ok_or("no tickets table")?;
         let table = inputs.table(t);
         let raw = ctx.raw();
-        let created_col = inputs
-            .column(t, "created_at")
-            .ok_or_else(|| format!("table {} has no created_at", table.name))?;
-        let closed_col = inputs
-            .column(t, "closed_at")
-            .ok_or_else(|| format!("table {} has no closed_at", table.name))?;
+        let created_col = inputs.require_column(t, "created_at")?;
+        let closed_col = inputs.require_column(t, "closed_at")?;
         let created = inputs.datetimes(t, created_col, raw);
         let closed = inputs.datetimes(t, closed_col, raw);
         let status = inputs

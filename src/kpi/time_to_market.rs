@@ -21,12 +21,8 @@ impl Kpi for TimeToMarket {
             .ok_or("no releases table")?;
         let table = inputs.table(t);
         let raw = ctx.raw();
-        let start_col = inputs
-            .column(t, "started_at")
-            .ok_or_else(|| format!("table {} has no started_at", table.name))?;
-        let end_col = inputs
-            .column(t, "released_at")
-            .ok_or_else(|| format!("table {} has no released_at", table.name))?;
+        let start_col = inputs.require_column(t, "started_at")?;
+        let end_col = inputs.require_column(t, "released_at")?;
         let starts = inputs.dates(t, start_col, raw);
         let ends = inputs.dates(t, end_col, raw);
         let mut d = Durations::default();

@@ -46,12 +46,8 @@ impl Kpi for Uptime {
             .ok_or("no incidents table")?;
         let table = inputs.table(t);
         let raw = ctx.raw();
-        let start_col = inputs
-            .column(t, "started_at")
-            .ok_or_else(|| format!("table {} has no started_at", table.name))?;
-        let end_col = inputs
-            .column(t, "resolved_at")
-            .ok_or_else(|| format!("table {} has no resolved_at", table.name))?;
+        let start_col = inputs.require_column(t, "started_at")?;
+        let end_col = inputs.require_column(t, "resolved_at")?;
         let starts = inputs.datetimes(t, start_col, raw);
         let ends = inputs.datetimes(t, end_col, raw);
         let window_end = ctx

@@ -49,9 +49,7 @@ pub fn activity(ctx: &Ctx, feature_test: Option<FeatureTest>) -> Result<Activity
         .ok_or("no usage table with a user_id field")?;
     let table = inputs.table(t);
     let user_col = inputs.column(t, "user_id").expect("checked");
-    let when_col = inputs
-        .column(t, "event_at")
-        .ok_or_else(|| format!("table {} has no event_at", table.name))?;
+    let when_col = inputs.require_column(t, "event_at")?;
     let raw = ctx.raw();
     let when = inputs.datetimes(t, when_col, raw);
     let contacts = inputs.tables_of(Kind::Contacts).first().copied();

@@ -66,9 +66,7 @@ impl super::Kpi for WinRate {
                 table.name
             ));
         }
-        let close_col = inputs
-            .column(t, "close_date")
-            .ok_or_else(|| format!("table {} has no close_date", table.name))?;
+        let close_col = inputs.require_column(t, "close_date")?;
         let raw = ctx.raw();
         let closed = closed_col.map(|c| inputs.booleans(t, c, raw));
         let stages = stage_col.map(|c| inputs.classify(t, c, stage_says));
