@@ -354,3 +354,41 @@ fn estimated_weights_are_probabilities() {
         );
     }
 }
+
+/// Every count `dedupe` prints has thousands separators, the surplus and the pair counts too
+/// (they printed `22290 surplus` and `30514 predicted` beside `15,524 clusters`).
+#[test]
+fn text_counts_have_thousands_separators() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("contacts.csv");
+    let mut csv = String::from("id,first_name,last_name,email,phone,entity_id\n");
+    for i in 0..1500 {
+        for copy in 0..2 {
+            csv.push_str(&format!(
+                "C{i}-{copy},Given{i},Family{i},person{i}@example{i}.com,+1 415 555 {:04},E{i}\n",
+                i % 10_000
+            ));
+        }
+    }
+    std::fs::write(&file, csv).unwrap();
+    let (code, stdout, stderr) = run(&["dedupe", file.to_str().unwrap(), "--truth", "entity_id"]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(
+        stdout.contains("1,500 clusters, 3,000 records in clusters, 1,500 surplus\n"),
+        "{stdout}"
+    );
+    assert!(stdout.contains(", 1,500 matched at p >= "), "{stdout}");
+    assert!(
+        stdout.contains("  1,500 true pairs, 1,500 predicted, 1,500 correct\n"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains(": 1,500 of 1,500 true pairs among "),
+        "{stdout}"
+    );
+    // No run of four digits anywhere: every count of a thousand or more is grouped.
+    let ungrouped = regex::Regex::new(r"(^|[ (])\d{4,}\b").unwrap();
+    for line in stdout.lines().take(4) {
+        assert!(!ungrouped.is_match(line), "{line}");
+    }
+}

@@ -4,7 +4,7 @@ use crate::config::CheckKind;
 use crate::dedupe;
 
 use super::{Check, Ctx, DuplicateCounts, Entities, RuleResult};
-use crate::wording::plural;
+use crate::wording::{count, plural};
 
 /// DQ202: records that are probably one entity entered more than once (fuzzy, record-level).
 pub struct ProbableDuplicate;
@@ -93,7 +93,7 @@ Severity and tolerance with `[rules.DQ202]`.\n"
                 plural(involved, "record", "records"),
                 plural(findings.len(), "surplus record", "surplus records"),
                 plural(result.candidate_pairs, "candidate pair", "candidate pairs"),
-                result.matched_pairs,
+                count(result.matched_pairs),
                 result.threshold
             )),
             duplicates: Some(DuplicateCounts {

@@ -16,7 +16,7 @@ use crate::error::{Error, Result, usage, usage_help};
 use crate::normalize::text::is_missing;
 use crate::report::build::{GateSettings, entity_clusters};
 use crate::report::{worklist, write_atomic};
-use crate::wording::plural;
+use crate::wording::{count, plural};
 
 use super::DedupeResult;
 use super::explain::to_text;
@@ -260,7 +260,7 @@ fn write_text(o: &Output, _color: bool, out: &mut dyn Write) -> std::io::Result<
         "  {}, {} in clusters, {} surplus",
         plural(r.clusters.len(), "cluster", "clusters"),
         plural(o.records_in_clusters, "record", "records"),
-        o.surplus_records
+        count(o.surplus_records)
     )?;
     let passes: Vec<String> = r
         .blocking
@@ -275,7 +275,7 @@ fn write_text(o: &Output, _color: bool, out: &mut dyn Write) -> std::io::Result<
             } else {
                 String::new()
             };
-            format!("{} {}{capped}", p.pass, p.pairs)
+            format!("{} {}{capped}", p.pass, count(p.pairs))
         })
         .collect();
     writeln!(
@@ -283,7 +283,7 @@ fn write_text(o: &Output, _color: bool, out: &mut dyn Write) -> std::io::Result<
         "  {} ({}), {} matched at p >= {}{}",
         plural(r.candidate_pairs, "candidate pair", "candidate pairs"),
         passes.join(", "),
-        r.matched_pairs,
+        count(r.matched_pairs),
         r.threshold,
         if r.estimated {
             format!(
@@ -370,14 +370,14 @@ fn write_text(o: &Output, _color: bool, out: &mut dyn Write) -> std::io::Result<
             out,
             "  {}, {} predicted, {} correct",
             plural(a.true_pairs as usize, "true pair", "true pairs"),
-            a.predicted_pairs,
-            a.true_positive_pairs
+            count(a.predicted_pairs as usize),
+            count(a.true_positive_pairs as usize)
         )?;
         writeln!(
             out,
             "  blocking recall {:.4}: {} of {} among {}",
             a.blocking_recall,
-            a.true_pairs_in_candidates,
+            count(a.true_pairs_in_candidates as usize),
             plural(a.true_pairs as usize, "true pair", "true pairs"),
             plural(
                 a.candidate_pairs as usize,
