@@ -51,6 +51,7 @@ pub(crate) fn dimension(check: CheckKind) -> Dimension {
         | K::Regex
         | K::Range
         | K::Encoding
+        | K::StrayQuote
         | K::ControlCharacter => Dimension::Validity,
         K::Unique | K::Entity => Dimension::Uniqueness,
         K::Stale => Dimension::Timeliness,
@@ -212,7 +213,14 @@ pub fn score_weighted(
                 .raw
                 .issues
                 .iter()
-                .filter(|i| !matches!(i.kind, crate::table::SourceIssueKind::InvalidUtf8 { .. }))
+                .filter(|i| {
+                    // Cell-level faults count against their field's validity instead.
+                    !matches!(
+                        i.kind,
+                        crate::table::SourceIssueKind::InvalidUtf8 { .. }
+                            | crate::table::SourceIssueKind::StrayQuote
+                    )
+                })
                 .map(|i| i.record)
                 .collect();
             let intact = if rows == 0 {

@@ -112,6 +112,9 @@ pub enum SourceIssueKind {
     },
     /// A quoted field was still open at the end of the file.
     UnterminatedQuote,
+    /// Text follows the closing quote of a field (`"Acme" Inc`); the parser read the field
+    /// without its quotes (`Acme Inc`).
+    StrayQuote,
 }
 
 #[derive(Debug, Clone, PartialEq)]

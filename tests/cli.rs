@@ -739,7 +739,7 @@ fn counts_in_terminal_output_agree_with_their_nouns() {
     for said in [
         "· 1 table, 2 records",
         // One rule runs once per table and field: those are outcomes.
-        "Rules: 32 rule outcomes · ",
+        "Rules: 33 rule outcomes · ",
         "1 cluster of probable duplicates, 2 records involved, 1 surplus record",
         "1 candidate pair compared",
         "1 value written several ways",

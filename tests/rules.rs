@@ -647,6 +647,45 @@ fn dq013_broken_quote() {
 }
 
 #[test]
+fn dq016_stray_quote() {
+    let run = audit_rules("dq016-stray-quote");
+    let found: Vec<(String, String, String, String)> = run
+        .findings("DQ016")
+        .into_iter()
+        .map(|r| {
+            (
+                r["record_id"].clone(),
+                r["row"].clone(),
+                r["field"].clone(),
+                r["value"].clone(),
+            )
+        })
+        .collect();
+    let expected = [
+        ("1", "2", "company", "Acme Inc"),
+        ("3", "4", "name", "He said hi\" to me\""),
+        ("5", "6", "company", "Stark "),
+    ];
+    assert_eq!(
+        found,
+        expected
+            .iter()
+            .map(|(a, b, c, d)| (a.to_string(), b.to_string(), c.to_string(), d.to_string()))
+            .collect::<Vec<_>>()
+    );
+    assert!(
+        message(&run, "DQ016", "contacts", "company", "1")
+            .starts_with("line 2 column `company`: text follows the field's closing quote"),
+        "{}",
+        message(&run, "DQ016", "contacts", "company", "1")
+    );
+    assert_rule(&run, "DQ016", "contacts.", 3, 7, "warn");
+    // Every record is kept, and none is ragged: the stray text stays in its field.
+    assert_eq!(run.report()["inputs"][0]["rows"], 7);
+    assert!(run.findings("DQ012").is_empty());
+}
+
+#[test]
 fn dq020_inconsistent_format() {
     let run = audit_rules("dq020-inconsistent-format");
     assert_eq!(

@@ -25,6 +25,7 @@ mod dq012_ragged_row;
 mod dq013_broken_quote;
 mod dq014_control_character;
 mod dq015_header_name;
+mod dq016_stray_quote;
 mod dq020_inconsistent_format;
 mod dq101_missing_required;
 mod dq102_empty_column;

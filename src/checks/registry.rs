@@ -7,9 +7,10 @@ use super::{
     dq001_invalid_email, dq002_invalid_phone, dq003_invalid_date, dq004_ambiguous_date,
     dq005_excel_serial_date, dq006_value_not_allowed, dq007_pattern_mismatch, dq008_out_of_range,
     dq009_invalid_number, dq010_surrounding_whitespace, dq011_invalid_encoding, dq012_ragged_row,
-    dq013_broken_quote, dq014_control_character, dq015_header_name, dq020_inconsistent_format,
-    dq101_missing_required, dq102_empty_column, dq103_empty_table, dq201_duplicate_value,
-    dq202_probable_duplicate, dq301_stale_record, dq401_field_order, dq402_orphan_reference,
+    dq013_broken_quote, dq014_control_character, dq015_header_name, dq016_stray_quote,
+    dq020_inconsistent_format, dq101_missing_required, dq102_empty_column, dq103_empty_table,
+    dq201_duplicate_value, dq202_probable_duplicate, dq301_stale_record, dq401_field_order,
+    dq402_orphan_reference,
 };
 
 pub const ALL: &[&dyn Check] = &[
@@ -28,6 +29,7 @@ pub const ALL: &[&dyn Check] = &[
     &dq013_broken_quote::BrokenQuote,
     &dq014_control_character::ControlCharacter,
     &dq015_header_name::HeaderName,
+    &dq016_stray_quote::StrayQuote,
     &dq020_inconsistent_format::InconsistentFormat,
     &dq101_missing_required::MissingRequired,
     &dq102_empty_column::EmptyColumn,
@@ -95,6 +97,7 @@ mod tests {
             CheckKind::Encoding,
             CheckKind::RaggedRow,
             CheckKind::BrokenQuote,
+            CheckKind::StrayQuote,
             CheckKind::ControlCharacter,
             CheckKind::HeaderName,
             CheckKind::EmptyTable,

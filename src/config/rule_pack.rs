@@ -84,6 +84,7 @@ pub enum CheckKind {
     Encoding,
     RaggedRow,
     BrokenQuote,
+    StrayQuote,
     ControlCharacter,
     HeaderName,
     EmptyTable,
@@ -114,6 +115,7 @@ impl CheckKind {
             CheckKind::Encoding => "encoding",
             CheckKind::RaggedRow => "ragged-row",
             CheckKind::BrokenQuote => "broken-quote",
+            CheckKind::StrayQuote => "stray-quote",
             CheckKind::ControlCharacter => "control-character",
             CheckKind::HeaderName => "header-name",
             CheckKind::EmptyTable => "empty-table",
@@ -128,6 +130,7 @@ impl CheckKind {
             CheckKind::Encoding
                 | CheckKind::RaggedRow
                 | CheckKind::BrokenQuote
+                | CheckKind::StrayQuote
                 | CheckKind::HeaderName
                 | CheckKind::EmptyTable
         )

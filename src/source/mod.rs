@@ -13,6 +13,7 @@
 //! - `dialect`: delimiter sniffing.
 //! - `estimate`: sizing the columns up front from the sample.
 //! - `records`: splitting the byte stream into records with exact line numbers.
+//! - `quotes`: finding fields with text after their closing quote, which the parser reads silently.
 //! - `headers`: header cleaning and renaming.
 //! - `reader`: putting it together into a table.
 
@@ -22,6 +23,7 @@ mod error;
 mod estimate;
 mod headers;
 mod input;
+mod quotes;
 mod reader;
 mod records;
 mod transcode;

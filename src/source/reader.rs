@@ -313,6 +313,15 @@ impl Builder<'_> {
             });
         }
 
+        if let Some(field) = info.stray_quote {
+            self.issues.push(SourceIssue {
+                record,
+                line: info.line,
+                column: (field < width).then_some(field),
+                kind: SourceIssueKind::StrayQuote,
+            });
+        }
+
         self.lines.push(info.line);
         Ok(())
     }

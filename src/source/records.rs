@@ -18,6 +18,8 @@ use std::io::{self, Read};
 
 use csv_core::ReadRecordResult;
 
+use super::quotes::StrayQuotes;
+
 /// Bytes read from the source per refill.
 pub(crate) const BUFFER_BYTES: usize = 256 * 1024;
 
@@ -91,6 +93,9 @@ pub(crate) struct RecordInfo {
     pub end: u64,
     /// The file ended inside a quoted field of this record.
     pub unterminated_quote: bool,
+    /// The first field of this record with text after its closing quote (`"Acme" Inc`), which
+    /// the parser read without its quotes.
+    pub stray_quote: Option<usize>,
 }
 
 /// Reads records from a byte stream that is UTF-8 or another ASCII-compatible encoding.
@@ -109,6 +114,7 @@ pub(crate) struct RecordReader<R> {
     breaks: u64,
     prev_cr: bool,
     offset: u64,
+    quotes: StrayQuotes,
 }
 
 impl<R: Read> RecordReader<R> {
@@ -131,6 +137,7 @@ impl<R: Read> RecordReader<R> {
             breaks: 0,
             prev_cr: false,
             offset: 0,
+            quotes: StrayQuotes::new(delimiter),
         }
     }
 
@@ -215,6 +222,7 @@ impl<R: Read> RecordReader<R> {
         };
         let start = self.offset;
         let mut unterminated_quote = false;
+        self.quotes.start_record();
         loop {
             if self.pos == self.end && !self.src_done {
                 self.refill()?;
@@ -240,7 +248,10 @@ impl<R: Read> RecordReader<R> {
                 }
             } else if nin > 0 {
                 let to = self.pos + nin;
-                self.breaks += count_breaks(&self.buf[self.pos..to], &mut self.prev_cr);
+                let consumed = &self.buf[self.pos..to];
+                self.breaks += count_breaks(consumed, &mut self.prev_cr);
+                self.quotes
+                    .feed(consumed, !matches!(result, ReadRecordResult::Record));
                 self.pos = to;
                 self.offset += nin as u64;
             }
@@ -269,6 +280,7 @@ impl<R: Read> RecordReader<R> {
                         start,
                         end: self.offset,
                         unterminated_quote,
+                        stray_quote: self.quotes.stray_field(),
                     }));
                 }
                 ReadRecordResult::End => {
