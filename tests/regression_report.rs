@@ -131,7 +131,19 @@ fn report_html_shows_what_changed_since_the_last_run() {
         .split("</table>")
         .next()
         .unwrap();
-    assert!(scores_table.contains("<strong>overall</strong>"));
+    // The overall row only when the overall score moved.
+    let overall = reg["changes"]["score"]["change"].as_f64().unwrap();
+    assert_eq!(
+        scores_table.contains("<strong>overall</strong>"),
+        overall.abs() >= 0.005,
+        "overall changed by {overall}: {scores_table}"
+    );
+    let scores_block = since.split("<h3 id=\"since-scores\">").nth(1).unwrap();
+    assert_eq!(
+        scores_block.contains("Overall score unchanged at "),
+        overall.abs() < 0.005,
+        "{scores_block:.2000}"
+    );
     let moved: Vec<&str> = reg["changes"]["tables"]
         .as_array()
         .unwrap()
@@ -580,8 +592,19 @@ fn hostile_names_are_escaped_in_the_new_sections() {
         since.contains(&format!("DQ001 {table}.{field} 1: &lt;b&gt;C|2&lt;/b&gt;)")),
         "the alert, escaped: {since:.3000}"
     );
-    // One invalid e-mail in each run: the score did not move.
-    assert!(since.contains("No table score moved."));
+    // One invalid e-mail in each run: the score did not move, so no `+0.00` rows.
+    let scores = since
+        .split("<h3 id=\"since-scores\">")
+        .nth(1)
+        .unwrap()
+        .split("<h3")
+        .next()
+        .unwrap();
+    assert!(scores.contains("No score moved: overall "), "{scores}");
+    assert!(
+        !scores.contains("<table") && !scores.contains("+0.00"),
+        "{scores}"
+    );
     assert!(block(&html, "trends").contains(&format!("<title>{table} score per run</title>")));
     // Ids built from the names are slugs.
     assert!(html.contains("id=\"trend-table-0--script-alert-1---script---t-\""));

@@ -253,12 +253,21 @@ fn scores(r: &Regression) -> Markup {
             .iter()
             .any(|a| a.kind == "table_score_drop" && a.subject == name)
     };
+    // The overall score is a row only when it moved: a `+0.00` row reads as news.
+    let overall = r.changes.score.as_ref().filter(|s| s.change.abs() >= MOVED);
     html! {
         h3 #since-scores { "Scores that moved" }
+        @if overall.is_none() && moved.is_empty() {
+            p.small {
+                "No score moved"
+                @if let Some(s) = &r.changes.score { ": overall " (format!("{:.2}", s.current)) " in both runs" }
+                "."
+            }
+        } @else {
         table.data style="max-width:760px" {
             thead { tr { th { "score" } th.num { "previous" } th.num { "current" } th.num { "change" } } }
             tbody {
-                @if let Some(s) = &r.changes.score {
+                @if let Some(s) = overall {
                     tr.gating[r.alerts.iter().any(|a| a.kind == "score_drop")] {
                         td { strong { "overall" } }
                         td.num { (format!("{:.2}", s.previous)) }
@@ -276,9 +285,15 @@ fn scores(r: &Regression) -> Markup {
                 }
             }
         }
+        @if overall.is_none() {
+            @if let Some(s) = &r.changes.score {
+                p.small { "Overall score unchanged at " (format!("{:.2}", s.current)) "." }
+            }
+        }
         @if moved.is_empty() { p.small { "No table score moved." } }
         @else if !still.is_empty() {
             p.small { "Unchanged (" (still.len()) "): " (still.join(", ")) "." }
+        }
         }
     }
 }
