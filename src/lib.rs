@@ -18,6 +18,9 @@
 //! [`app`] wires the stages for the binary; tests and benches use the same functions.
 //! [`wording`] puts counts in sentences (`1 table`, `3 tables`) for every text output.
 
+// Diagnostics go through `stderr::line`, which cannot panic (see there).
+#![deny(clippy::print_stderr)]
+
 pub mod app;
 pub mod builtin;
 pub mod checks;
@@ -36,5 +39,6 @@ pub mod report;
 pub mod rules_cmd;
 pub mod score;
 pub mod source;
+pub mod stderr;
 pub mod table;
 pub mod wording;

@@ -1,6 +1,8 @@
 //! Thin entry point: parse arguments, run, map the outcome to an exit code.
 //! 0: ran and the gate passed · 1: ran and the gate failed · 2: could not run.
 
+#![deny(clippy::print_stderr, clippy::print_stdout)]
+
 use std::process::ExitCode;
 
 use clap::Parser;
@@ -21,6 +23,9 @@ fn main() -> ExitCode {
             };
         }
     };
+    // Informational commands end quietly when the reader closes stdout (`| head`); an audit
+    // or KPI run says its output was cut, since a CI step may be reading it.
+    let informational = !matches!(cli.command, Command::Audit(_) | Command::Kpi(_));
     let outcome = match cli.command {
         Command::Audit(args) => {
             crmaudit::app::audit(&args).map(|passed| if passed { 0 } else { 1 })
@@ -49,15 +54,29 @@ fn main() -> ExitCode {
             }
         }
         Command::History(args) => crmaudit::history::command::history(&args).map(|_| 0),
-        Command::Init { dir, force } => crmaudit::init::init(&dir, force).map(|summary| {
-            print!("{summary}");
-            0
+        Command::Init { dir, force } => crmaudit::init::init(&dir, force).and_then(|summary| {
+            use std::io::Write;
+            std::io::stdout()
+                .lock()
+                .write_all(summary.as_bytes())
+                .map_err(|reason| crmaudit::error::Error::Output {
+                    path: "stdout".into(),
+                    reason,
+                })
+                .map(|()| 0)
         }),
     };
     match outcome {
         Ok(code) => ExitCode::from(code),
+        Err(crmaudit::error::Error::Output { path, reason })
+            if informational
+                && path == "stdout"
+                && reason.kind() == std::io::ErrorKind::BrokenPipe =>
+        {
+            ExitCode::SUCCESS
+        }
         Err(err) => {
-            eprintln!("{:?}", miette::Report::new(err));
+            crmaudit::stderr::line(format_args!("{:?}", miette::Report::new(err)));
             ExitCode::from(2)
         }
     }
@@ -80,7 +99,9 @@ fn install_diagnostics() {
     }));
     // A panic is a bug; say so plainly instead of a backtrace, and exit 2 like other failures.
     std::panic::set_hook(Box::new(|info| {
-        eprintln!("crmaudit: internal error: {info}\nPlease report this with the command you ran.");
+        crmaudit::stderr::line(format_args!(
+            "crmaudit: internal error: {info}\nPlease report this with the command you ran."
+        ));
         std::process::exit(2);
     }));
 }

@@ -786,3 +786,63 @@ fn a_code_with_one_name_for_two_different_rules_is_an_error() {
         "{stderr}"
     );
 }
+
+/// A diagnostic nobody can read does not change the exit code: stderr closed early
+/// (`2>&1 | head -1`) or full (`2>/dev/full`) used to abort the process (exit 134) because
+/// `eprintln!` panicked and the panic hook printed again. And `| head` on an informational
+/// command is the reader's choice: exit 0, no complaint.
+#[test]
+fn unwritable_stderr_or_closed_stdout_never_aborts() {
+    use std::process::{Command, Stdio};
+    let bin = env!("CARGO_BIN_EXE_crmaudit");
+    let bad = invalid("unknown-key.toml");
+    let cases: [&[&str]; 2] = [
+        &["audit", "--no-progress", "--config", &bad],
+        &["audit", "--no-progress", "/nonexistent/contacts.csv"],
+    ];
+    for args in cases {
+        // stderr a pipe whose reader is gone.
+        let mut child = Command::new(bin)
+            .args(args)
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        drop(child.stderr.take());
+        let status = child.wait().unwrap();
+        assert_eq!(
+            status.code(),
+            Some(2),
+            "{args:?} with stderr closed: {status:?}"
+        );
+        // stderr a full device.
+        let full = std::fs::OpenOptions::new()
+            .write(true)
+            .open("/dev/full")
+            .unwrap();
+        let status = Command::new(bin)
+            .args(args)
+            .stdout(Stdio::null())
+            .stderr(full)
+            .status()
+            .unwrap();
+        assert_eq!(status.code(), Some(2), "{args:?} 2>/dev/full: {status:?}");
+    }
+    // stdout closed by the reader: the informational commands end quietly with 0.
+    for args in [&["rules", "explain", "DQ202"][..], &["rules", "list"][..]] {
+        let mut child = Command::new(bin)
+            .args(args)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        drop(child.stdout.take());
+        let out = child.wait_with_output().unwrap();
+        assert_eq!(out.status.code(), Some(0), "{args:?}: {out:?}");
+        assert!(
+            out.stderr.is_empty(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+}

@@ -170,7 +170,10 @@ pub fn run(
     let start = std::time::Instant::now();
     let phase = |name: &str| {
         if timings {
-            eprintln!("dedupe {name}: {:.2}s", start.elapsed().as_secs_f64());
+            crate::stderr::line(format_args!(
+                "dedupe {name}: {:.2}s",
+                start.elapsed().as_secs_f64()
+            ));
         }
     };
     let resolved = resolve_fields(table, config);

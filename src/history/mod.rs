@@ -311,7 +311,9 @@ pub fn record(report: &mut AuditReport, plan: &mut HistoryPlan, gate: GateSettin
     {
         let payload = alert_payload(report, plan, r);
         if let Err(message) = cmd.run(&payload) {
-            eprintln!("crmaudit: --alert-cmd: {message} (the audit's result is unchanged)");
+            crate::stderr::line(format_args!(
+                "crmaudit: --alert-cmd: {message} (the audit's result is unchanged)"
+            ));
         }
     }
     Ok(())
