@@ -1167,3 +1167,57 @@ fn history_text_fits_80_columns_with_many_changed_records() {
         "{stdout}"
     );
 }
+
+/// A baseline made from the same data passes, whatever the ids and table names hold: the
+/// worklist beside report.json writes `=9` as `'=9` for spreadsheets, and the baseline used to
+/// read the `'` back as part of the id, so every finding on such a record was new (and failed
+/// the gate) and its old key fixed. Both worklist modes, and a value that starts with `'`.
+#[test]
+fn baseline_of_the_same_data_passes_when_ids_start_like_formulas() {
+    let ws = tempfile::tempdir().unwrap();
+    std::fs::write(
+        ws.path().join("crmaudit.toml"),
+        "[workspace]\nas_of = \"2024-12-31\"\n\n[tables.\"=cmd|x\"]\npath = \"contacts.csv\"\nkind = \"contacts\"\n",
+    )
+    .unwrap();
+    std::fs::write(
+        ws.path().join("contacts.csv"),
+        "id,first_name,last_name,email\n\
+         =9,Ann,Lee,ann@example\n\
+         =9,Ann,Lee,ann@example\n\
+         +1,Bob,Marsh,bob@@example.com\n\
+         '=5,Cara,Nunez,cara@example\n\
+         @x,Dan,Oakes,dan@example.com\n",
+    )
+    .unwrap();
+    for extra in [&[][..], &["--raw-csv"][..]] {
+        let base = tempfile::tempdir().unwrap();
+        let mut args = vec![
+            "audit",
+            ws.path().to_str().unwrap(),
+            "--no-progress",
+            "-q",
+            "--out",
+            base.path().to_str().unwrap(),
+        ];
+        args.extend_from_slice(extra);
+        let (code, _, stderr) = run(&args);
+        assert_eq!(code, 1, "the data fails its own gate: {stderr}");
+        let worklist = std::fs::read_to_string(base.path().join("worklist.csv")).unwrap();
+        if extra.is_empty() {
+            assert!(worklist.contains("'=cmd|x,'=9,"), "{worklist}");
+            assert!(worklist.contains(",''=5,"), "{worklist}");
+        }
+        let baseline = base.path().join("report.json");
+        let same = audit(ws.path(), &["--baseline", baseline.to_str().unwrap()]);
+        let r = same.report();
+        let f = &r["regression"]["changes"]["findings"];
+        assert_eq!(
+            (f["new"].as_u64(), f["fixed"].as_u64()),
+            (Some(0), Some(0)),
+            "{extra:?}: {}",
+            r["regression"]
+        );
+        assert_eq!(same.code, 0, "{extra:?}: {}", r["gate"]);
+    }
+}

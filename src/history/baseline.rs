@@ -261,9 +261,24 @@ fn read_worklist(path: &Path) -> Result<FindingKeys> {
     {
         rows.push(record.clone());
     }
+    // The worklist was written spreadsheet-safe (a `'` before `=9`) unless `--raw-csv` was
+    // given; a formula start left bare in a key column says it was raw. Keys are compared as
+    // the values they were written from, or `=9` would be new and `'=9` fixed.
+    let keys = [table, record_id, field, code];
+    let raw = rows.iter().any(|r| {
+        keys.iter()
+            .any(|&i| crate::report::csv_cells::starts_a_formula(r.get(i).unwrap_or("")))
+    });
     let mut grouped = super::keys::Grouping::new();
     for r in &rows {
-        let get = |i: usize| r.get(i).unwrap_or("");
+        let get = |i: usize| {
+            let cell = r.get(i).unwrap_or("");
+            if raw {
+                cell
+            } else {
+                crate::report::csv_cells::unneutralised(cell)
+            }
+        };
         let sev = if get(severity) == "fail" {
             Severity::Fail
         } else {

@@ -4,8 +4,10 @@
 //! sales manager opens the worklist in Excel, LibreOffice or Google Sheets. Following the OWASP
 //! guidance on CSV injection, a cell that starts with `=`, `+`, `-`, `@`, a tab or a carriage
 //! return is written with a leading `'`, which spreadsheets read as "this is text" and do not
-//! display; the CSV quoting of the cell itself is the csv writer's job. `--raw-csv` writes the
-//! values untouched for programs that read the files.
+//! display; the CSV quoting of the cell itself is the csv writer's job. A value that already
+//! starts with quotes before a formula start (`'=1`) gets one more, so that every cell reads
+//! back as the value it was written from ([`unneutralised`], for `--baseline`). `--raw-csv`
+//! writes the values untouched for programs that read the files.
 
 use std::borrow::Cow;
 
@@ -23,14 +25,30 @@ impl CsvCells {
     pub fn cell<'a>(self, value: &'a str) -> Cow<'a, str> {
         match self {
             CsvCells::Raw => Cow::Borrowed(value),
-            CsvCells::SpreadsheetSafe if starts_a_formula(value) => Cow::Owned(format!("'{value}")),
+            CsvCells::SpreadsheetSafe if needs_quote(value) => Cow::Owned(format!("'{value}")),
             CsvCells::SpreadsheetSafe => Cow::Borrowed(value),
         }
     }
 }
 
+/// The value a spreadsheet-safe cell was written from: the leading `'` before a formula start
+/// removed. For reading back files crmaudit wrote (a `--baseline` worklist).
+pub fn unneutralised(cell: &str) -> &str {
+    match cell.strip_prefix('\'') {
+        Some(rest) if needs_quote(rest) => rest,
+        _ => cell,
+    }
+}
+
+/// A formula start, or a value that would read back as one (`'=1` is written `''=1`, shown by
+/// a spreadsheet as `'=1`), so that every written cell reads back as the value it came from.
+fn needs_quote(value: &str) -> bool {
+    let quotes = value.bytes().take_while(|&b| b == b'\'').count();
+    starts_a_formula(&value[quotes..])
+}
+
 /// The characters OWASP lists as the start of a formula in spreadsheet software.
-fn starts_a_formula(value: &str) -> bool {
+pub fn starts_a_formula(value: &str) -> bool {
     matches!(
         value.as_bytes().first(),
         Some(b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r')
@@ -54,9 +72,25 @@ mod tests {
         ] {
             assert_eq!(safe.cell(formula), format!("'{formula}"), "{formula:?}");
         }
-        for text in ["", "Ann", "a=b", " =1", "1-2", "'quoted", "jane@acme.com"] {
+        for text in [
+            "",
+            "Ann",
+            "a=b",
+            " =1",
+            "1-2",
+            "'quoted",
+            "''",
+            "jane@acme.com",
+        ] {
             assert_eq!(safe.cell(text), text, "{text:?}");
         }
         assert_eq!(CsvCells::Raw.cell("=1+1"), "=1+1");
+        // Reading back gives the value written, for every value.
+        assert_eq!(safe.cell("'=1"), "''=1");
+        for value in [
+            "=1", "+1", "-2", "@a", "\t=1", "\r=1", "Ann", "'quoted", "", "'", "'=1", "''@x",
+        ] {
+            assert_eq!(unneutralised(&safe.cell(value)), value, "{value:?}");
+        }
     }
 }
