@@ -89,6 +89,24 @@ impl Table {
         format!("#{}", self.raw.lines[record])
     }
 
+    /// The order in which duplicates keep a record: records with an id before those without,
+    /// ids compared naturally (`C-9` before `C-10`). Equal ids (or none) are equal here; the
+    /// caller breaks that tie. Ids rather than lines so that the kept record does not change when
+    /// the same records are exported in another order.
+    pub fn id_cmp(&self, a: usize, b: usize) -> std::cmp::Ordering {
+        let id = |r: usize| {
+            self.id_column
+                .map(|c| self.cell(r, c).trim())
+                .filter(|v| !is_missing(v))
+        };
+        match (id(a), id(b)) {
+            (Some(x), Some(y)) => crate::normalize::id_order::natural_cmp(x, y),
+            (Some(_), None) => std::cmp::Ordering::Less,
+            (None, Some(_)) => std::cmp::Ordering::Greater,
+            (None, None) => std::cmp::Ordering::Equal,
+        }
+    }
+
     pub fn line(&self, record: usize) -> u64 {
         self.raw.lines[record]
     }

@@ -1221,3 +1221,50 @@ fn baseline_of_the_same_data_passes_when_ids_start_like_formulas() {
         assert_eq!(same.code, 0, "{extra:?}: {}", r["gate"]);
     }
 }
+
+/// The same records exported in another order are the same data: no new and no fixed
+/// findings. Duplicates used to keep the first record in the file and report the later ones,
+/// so reversing an export swapped which copies were reported (6 new, 6 fixed on the demo) and
+/// could fail `--fail-on-regression` with nothing changed.
+#[test]
+fn reordered_export_gives_no_new_and_no_fixed_findings() {
+    let ws = demo_copy();
+    let store = ws.path().join("history.db");
+    let first = audit_with(ws.path(), &store, &[]);
+    assert_eq!(first.code, 1, "the demo fails its own gate");
+    let mut reversed = 0;
+    for entry in std::fs::read_dir(ws.path()).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_some_and(|e| e == "csv") {
+            let text = std::fs::read_to_string(&path).unwrap();
+            let mut lines: Vec<&str> = text.lines().collect();
+            lines[1..].reverse();
+            std::fs::write(&path, lines.join("\n") + "\n").unwrap();
+            reversed += 1;
+        }
+    }
+    assert!(reversed >= 10, "{reversed} tables");
+    let second = audit_with(ws.path(), &store, &["--fail-on-regression"]);
+    let r = second.report();
+    let f = &r["regression"]["changes"]["findings"];
+    assert_eq!(
+        (f["new"].as_u64(), f["fixed"].as_u64()),
+        (Some(0), Some(0)),
+        "{:#}",
+        f["groups"]
+    );
+    assert!(
+        r["gate"]["reasons"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|x| !x.as_str().unwrap().starts_with("regression")),
+        "{}",
+        r["gate"]
+    );
+    // Same findings, same counts: only the lines moved.
+    assert_eq!(
+        r["summary"]["findings"],
+        first.report()["summary"]["findings"]
+    );
+}

@@ -865,13 +865,15 @@ fn dq201_duplicate_value() {
             .unwrap()
             .starts_with("2 duplicate groups, 4 records involved, 2 surplus records")
     );
-    // Emails trimmed and case-folded; missing values are never duplicates.
+    // Emails trimmed and case-folded; missing values are never duplicates. Each group keeps
+    // its lowest id (natural order: `7` and `11` before `0035g...`, whose first number is 35),
+    // not its first line.
     assert_eq!(
         lines("email"),
         pairs(&[
-            ("4", "merge into record 0035g00000ABCde"),
-            ("5", "merge into record 0035g00000ABCde"),
-            ("10", "merge into record 0035g00000ABCDE"),
+            ("2", "merge into record 7"),
+            ("3", "merge into record 11"),
+            ("4", "merge into record 7"),
             ("12", "merge into record 12"),
         ])
     );
@@ -882,9 +884,10 @@ fn dq201_duplicate_value() {
             .unwrap()
             .starts_with("3 duplicate groups, 7 records involved, 4 surplus records")
     );
-    assert!(message(&run, "DQ201", "contacts", "email", "7").contains(
-        "same `email` as record 0035g00000ABCde (line 2): 3 records share `ann@example.com`"
-    ));
+    assert!(
+        message(&run, "DQ201", "contacts", "email", "0035g00000ABCde")
+            .contains("same `email` as record 7 (line 5): 3 records share `ann@example.com`")
+    );
 
     assert_eq!(
         suggestions(&run, "DQ201", "companies", "name"),
@@ -898,7 +901,7 @@ fn dq201_duplicate_value() {
     assert_rule(&run, "DQ201", "companies.domain", 1, 3, "warn");
     assert_rule(&run, "DQ201", "companies.id", 0, 5, "pass");
 
-    // The email groups, first record as survivor.
+    // The email groups, the kept record (lowest id) as survivor.
     let survivors: Vec<(String, String)> = run
         .csv("duplicates.csv")
         .into_iter()
@@ -908,8 +911,8 @@ fn dq201_duplicate_value() {
     assert_eq!(
         survivors,
         pairs(&[
-            ("contacts-email-1", "2"),
-            ("contacts-email-2", "3"),
+            ("contacts-email-1", "5"),
+            ("contacts-email-2", "10"),
             ("contacts-email-3", "11"),
         ])
     );

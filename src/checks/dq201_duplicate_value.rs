@@ -27,8 +27,10 @@ impl Check for DuplicateValue {
     fn explain(&self) -> &'static str {
         "## What it does\n\
 Groups records by the normalised value of a field that should be unique (ids, emails) and \
-reports every record of a group except the first: the *surplus* records, those that would \
-disappear if each group were merged into its first record. The violation count is the number \
+reports every record of a group except the one it keeps (the lowest record id, `C-9` before \
+`C-10`; among equal ids the first in the file): the *surplus* records, those that would \
+disappear if each group were merged into the kept one. Keeping by id rather than by line means \
+the same records exported in another order give the same findings. The violation count is the number \
 of surplus records; the rule's detail also gives the number of duplicate groups and of records \
 involved. Values are compared normalised: emails trimmed and case-folded, phones as E.164, \
 text trimmed and case-folded, ids trimmed but case-sensitive (Salesforce 15-character ids \
@@ -114,10 +116,11 @@ Emails a, a, b, b, b, c: 2 duplicate groups, 5 records involved, 3 surplus recor
             intern(keys.len(), |u| &keys[u]).ids
         };
 
+        // The record each group keeps: the lowest id, not the first line, so that the same
+        // records exported in another order report the same surplus records.
         let mut first_of: Vec<u32> = vec![u32::MAX; keys.len()];
         let mut group_size: Vec<u32> = vec![0; keys.len()];
         let mut checked = 0;
-        let mut surplus: Vec<(usize, usize, usize)> = Vec::new();
         for record in 0..distinct.ids.len() {
             let Some(unit) = unit_of(record) else {
                 continue;
@@ -125,9 +128,19 @@ Emails a, a, b, b, b, c: 2 duplicate groups, 5 records involved, 3 surplus recor
             checked += 1;
             let key = key_ids[unit] as usize;
             group_size[key] += 1;
-            match first_of[key] {
-                u32::MAX => first_of[key] = record as u32,
-                first => surplus.push((record, first as usize, unit)),
+            let kept = first_of[key];
+            if kept == u32::MAX || table.id_cmp(record, kept as usize).is_lt() {
+                first_of[key] = record as u32;
+            }
+        }
+        let mut surplus: Vec<(usize, usize, usize)> = Vec::new();
+        for record in 0..distinct.ids.len() {
+            let Some(unit) = unit_of(record) else {
+                continue;
+            };
+            let first = first_of[key_ids[unit] as usize] as usize;
+            if first != record {
+                surplus.push((record, first, unit));
             }
         }
         let header = ctx.field_label(column);

@@ -109,6 +109,9 @@ pub enum SurvivorRule {
     MostRecent,
     /// The earliest creation date: the original entry.
     Oldest,
+    /// The lowest record id (`C-9` before `C-10`), usually the original entry: unlike `first`,
+    /// the same records exported in another order keep the same survivor.
+    LowestId,
     /// The record that comes first in the file.
     First,
 }
@@ -119,6 +122,7 @@ impl SurvivorRule {
             SurvivorRule::MostComplete => "most_complete",
             SurvivorRule::MostRecent => "most_recent",
             SurvivorRule::Oldest => "oldest",
+            SurvivorRule::LowestId => "lowest_id",
             SurvivorRule::First => "first",
         }
     }
@@ -363,7 +367,7 @@ pub fn resolve(
         Some(list) if !list.is_empty() => list.clone(),
         _ => base
             .map(|b| b.survivor.clone())
-            .unwrap_or_else(|| vec![SurvivorRule::MostComplete, SurvivorRule::First]),
+            .unwrap_or_else(|| vec![SurvivorRule::MostComplete, SurvivorRule::LowestId]),
     };
     let block_on = match &section.block_on {
         Some(keys) => keys

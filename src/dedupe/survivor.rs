@@ -81,20 +81,45 @@ pub fn choose(
             }
             SurvivorRule::Oldest => date_of(table, t, cache, CREATED, r).unwrap_or(i64::MAX / 2),
             SurvivorRule::First => r as i64,
+            // Ordered by `Table::id_order` below, after the rules before it.
+            SurvivorRule::LowestId => 0,
         }
     };
     let keyed: Vec<(Vec<i64>, u32)> = members
         .iter()
         .map(|&m| (rules.iter().map(|&rule| key(m, rule)).collect(), m))
         .collect();
+    // The rules up to `lowest_id`, the id order, the rules after it; without `lowest_id` in
+    // the list the id order comes after all of them, so a tie never falls to the file order
+    // unless `first` says so (or the ids are equal too).
+    let cut = rules
+        .iter()
+        .position(|&r| r == SurvivorRule::LowestId)
+        .unwrap_or(rules.len());
+    let order = |(ka, a): &(Vec<i64>, u32), (kb, b): &(Vec<i64>, u32)| {
+        ka[..cut]
+            .cmp(&kb[..cut])
+            .then_with(|| table.id_cmp(*a as usize, *b as usize))
+            .then_with(|| ka[cut..].cmp(&kb[cut..]))
+            .then_with(|| a.cmp(b))
+    };
     let mut sorted = keyed.clone();
-    sorted.sort();
+    sorted.sort_by(order);
     let ranked: Vec<u32> = sorted.iter().map(|(_, m)| *m).collect();
     let best = ranked[0] as usize;
     let reason = {
-        let (top, second) = (&sorted[0].0, sorted.get(1).map(|s| &s.0));
-        let decisive = second.and_then(|s| (0..rules.len()).find(|&i| top[i] != s[i]));
-        match decisive.map(|i| rules[i]) {
+        let decisive = sorted.get(1).map(|second| {
+            let (top, next) = (&sorted[0], second);
+            let differs = |i: usize| top.0[i] != next.0[i];
+            if let Some(i) = (0..cut).find(|&i| differs(i)) {
+                Some(rules[i])
+            } else if table.id_cmp(top.1 as usize, next.1 as usize).is_ne() {
+                Some(SurvivorRule::LowestId)
+            } else {
+                (cut..rules.len()).find(|&i| differs(i)).map(|i| rules[i])
+            }
+        });
+        match decisive.flatten() {
             Some(SurvivorRule::MostComplete) => format!(
                 "most complete ({} of {} fields filled)",
                 filled(table, best),
@@ -102,6 +127,7 @@ pub fn choose(
             ),
             Some(SurvivorRule::MostRecent) => "most recently active".to_string(),
             Some(SurvivorRule::Oldest) => "created first".to_string(),
+            Some(SurvivorRule::LowestId) => "lowest record id".to_string(),
             Some(SurvivorRule::First) | None => "first in the file".to_string(),
         }
     };

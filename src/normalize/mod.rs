@@ -12,6 +12,7 @@
 pub mod country;
 pub mod date;
 pub mod email;
+pub mod id_order;
 pub mod number;
 pub mod phone;
 pub mod text;
