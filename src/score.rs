@@ -173,6 +173,24 @@ pub fn score_weighted(
                             checked = checked.max(o.checked);
                             violating.extend(o.records.iter().copied());
                         }
+                        // A table-level rule whose findings name a field (a cell that was not
+                        // UTF-8, a field with text after its closing quote) counts on that field
+                        // where it found something; elsewhere it says nothing about the field.
+                        for o in outcomes.iter().filter(|o| {
+                            o.table == name && dimension(o.check) == dim && o.field.is_empty()
+                        }) {
+                            let mut hit = false;
+                            for (&r, f) in o.records.iter().zip(&o.record_fields) {
+                                if &**f == header {
+                                    hit = true;
+                                    violating.insert(r);
+                                }
+                            }
+                            if hit {
+                                any = true;
+                                checked = checked.max(o.checked);
+                            }
+                        }
                         if !any || checked == 0 {
                             return None;
                         }

@@ -98,6 +98,26 @@ fn assert_rule(
     rule
 }
 
+/// The validity share of `table.field` in the report's scores.
+fn validity(run: &Run, table: &str, field: &str) -> Option<f64> {
+    let report = run.report();
+    let t = report["tables"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["name"] == table)
+        .unwrap_or_else(|| panic!("no table {table}"))
+        .clone();
+    let f = t["fields"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["name"] == field)
+        .unwrap_or_else(|| panic!("no field {table}.{field}: {t}"))
+        .clone();
+    f["validity"].as_f64()
+}
+
 /// The message of the finding of `code` on `table.field` for record `id`.
 fn message(run: &Run, code: &str, table: &str, field: &str, id: &str) -> String {
     rows(run, code, table, field)
@@ -584,6 +604,12 @@ fn dq011_invalid_encoding() {
     // Violations count records, like the denominator: record 2 has two bad cells.
     let rule = assert_rule(&run, "DQ011", "contacts.", 3, 6, "warn");
     assert_eq!(rule["violation_share"], 0.5);
+    // Each bad cell weighs on its own field's validity (it used to weigh on none: every field
+    // valid, the table scored 100); a field without a bad cell is untouched.
+    assert_eq!(validity(&run, "contacts", "first_name"), Some(0.8333));
+    assert_eq!(validity(&run, "contacts", "last_name"), Some(0.8333));
+    let email = validity(&run, "contacts", "email");
+    assert!(email.is_none() || email == Some(1.0), "{email:?}");
     // A table declared windows-1252 is read without findings.
     assert_rule(&run, "DQ011", "companies.", 0, 2, "pass");
     assert!(
@@ -680,6 +706,9 @@ fn dq016_stray_quote() {
         message(&run, "DQ016", "contacts", "company", "1")
     );
     assert_rule(&run, "DQ016", "contacts.", 3, 7, "warn");
+    // The fields read without their quotes lose validity; the others do not.
+    assert_eq!(validity(&run, "contacts", "company"), Some(0.7143));
+    assert_eq!(validity(&run, "contacts", "name"), Some(0.8571));
     // Every record is kept, and none is ragged: the stray text stays in its field.
     assert_eq!(run.report()["inputs"][0]["rows"], 7);
     assert!(run.findings("DQ012").is_empty());

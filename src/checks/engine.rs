@@ -4,6 +4,8 @@
 //! cache). Results are collected in rule order and findings sorted by table, row, field and code,
 //! so the output is byte-identical whatever the thread count.
 
+use std::sync::Arc;
+
 use rayon::prelude::*;
 
 use crate::dataset::Dataset;
@@ -38,6 +40,10 @@ pub struct RuleOutcome {
     pub columns: Vec<String>,
     /// Violating record indices, for scoring.
     pub records: Vec<usize>,
+    /// For a table-level rule whose findings still name a field (DQ011 invalid-encoding,
+    /// DQ016 stray-quote): the field of each of `records`, so the fault weighs on that field's
+    /// validity. Empty for other rules.
+    pub record_fields: Vec<Arc<str>>,
 }
 
 pub struct EngineOutput {
@@ -137,6 +143,11 @@ pub fn run(
                 .collect(),
             message: rule.spec.message.clone(),
             records: result.findings.iter().map(|f| f.record).collect(),
+            record_fields: if rule.spec.check.is_table_level() {
+                result.findings.iter().map(|f| f.field.clone()).collect()
+            } else {
+                Vec::new()
+            },
         });
         findings.extend(result.findings);
     }
