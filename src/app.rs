@@ -391,24 +391,20 @@ fn run_command(args: &AuditArgs, kpi_view: bool) -> Result<bool> {
         Format::Json => report::json::write(&report, &mut out),
         Format::Junit => report::junit::write(&report, &mut out),
         Format::Markdown => report::markdown::write(&report, &mut out),
-        Format::Text if kpi_view => report::kpi_text::write(
-            &report,
-            &report::text::TextOptions {
+        Format::Text => {
+            let options = report::text::TextOptions {
                 color: use_color(args.color),
                 quiet: args.quiet,
                 out_dir: args.out.as_ref().map(|d| d.display().to_string()),
-            },
-            &mut out,
-        ),
-        Format::Text => report::text::write(
-            &report,
-            &report::text::TextOptions {
-                color: use_color(args.color),
-                quiet: args.quiet,
-                out_dir: args.out.as_ref().map(|d| d.display().to_string()),
-            },
-            &mut out,
-        ),
+            };
+            // The data cannot write escape sequences to the reader's terminal.
+            let mut shown = report::terminal::Printable::new(&mut out, options.color);
+            if kpi_view {
+                report::kpi_text::write(&report, &options, &mut shown)
+            } else {
+                report::text::write(&report, &options, &mut shown)
+            }
+        }
     };
     // A closed pipe (`| head`) is not a failure of the audit.
     match written.and_then(|_| out.flush()) {

@@ -137,3 +137,65 @@ fn a_line_of_100000_fields_and_a_20_mb_cell_are_read() {
     let worklist = run.raw_csv("worklist.csv");
     assert!(worklist.iter().any(|r| r["value"].len() == (20 << 20) + 1));
 }
+
+/// Escape sequences in the data never reach the reader's terminal: a record id that clears the
+/// screen (`ESC[2J`), sets the window title (`ESC]0;...BEL`) or is a C1 control is written as
+/// a visible escape by every text output. `dedupe` used to print them raw.
+#[test]
+fn escape_sequences_in_the_data_are_shown_not_executed() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("crmaudit.toml"),
+        "[workspace]\nas_of = \"2024-12-31\"\n\n[tables.\"c\\u001b[2Jx\"]\npath = \"contacts.csv\"\nkind = \"contacts\"\n",
+    )
+    .unwrap();
+    let csv = write(
+        dir.path(),
+        "contacts.csv",
+        "id,first_name,last_name,email,company\n\
+         0\x1b[2J\x1b]0;PWNED\x07,Ann,Lee,ann@acme.com,Acme\u{9b}2J\n\
+         1,Ann,Lee,ann@acme.com,Acme\n\
+         2,Bob,Marsh,bob@x\x1b[1A.com,Globex\n"
+            .as_bytes(),
+    );
+    let store = dir.path().join("h.db");
+    let ws = dir.path().to_str().unwrap();
+    let store_arg = store.to_str().unwrap();
+    let commands: [&[&str]; 5] = [
+        &["audit", ws, "--no-progress", "--history", store_arg],
+        &[
+            "audit",
+            ws,
+            "--no-progress",
+            "--color",
+            "always",
+            "--history",
+            store_arg,
+        ],
+        &["kpi", ws, "--no-progress"],
+        &["dedupe", csv.to_str().unwrap()],
+        &["history", "--history", store_arg],
+    ];
+    for args in commands {
+        let (code, stdout, stderr) = run(args);
+        assert!(code <= 1, "{args:?}: {stderr}");
+        // Without colour, no control character at all but the line breaks.
+        let colour = args.contains(&"always");
+        let raw: Vec<&str> = stdout
+            .lines()
+            .filter(|l| !colour && l.chars().any(char::is_control))
+            .collect();
+        assert!(raw.is_empty(), "{args:?} wrote control characters: {raw:?}");
+        // With colour on, only crmaudit's own colour codes: no erase, no cursor move.
+        for bad in ["\x1b[2J", "\x1b[1A", "\x1b]", "\x07", "\u{9b}"] {
+            assert!(!stdout.contains(bad), "{args:?} wrote {bad:?}:\n{stdout}");
+        }
+    }
+    let (_, stdout, _) = run(&["dedupe", csv.to_str().unwrap()]);
+    assert!(
+        stdout.contains("0\\u{1b}[2J\\u{1b}]0;PWNED\\u{7}"),
+        "the id shown as text:\n{stdout}"
+    );
+    let (_, stdout, _) = run(&["audit", ws, "--no-progress"]);
+    assert!(stdout.contains("c\\u{1b}[2Jx"), "{stdout}");
+}

@@ -426,6 +426,54 @@ fn text_summary_of_a_real_export_fits_80_columns_without_breaking_words() {
     );
 }
 
+/// The KPI table keeps every row on one line whatever the period (a not-computable KPI's
+/// 14-character grade used to squeeze the interval to `26,630–44,91` / `9`), and a rule's place
+/// keeps its field when the table name is long (`Telco-C…` said nothing).
+#[test]
+fn kpi_rows_and_rule_places_are_never_cut_into_other_values() {
+    for period in ["all", "2024-Q4", "last-90d"] {
+        let (_, text, stderr) = run(&[
+            "audit",
+            fixture("demo").to_str().unwrap(),
+            "--no-progress",
+            "--period",
+            period,
+        ]);
+        let lines: Vec<&str> = text.lines().collect();
+        for line in &lines {
+            assert!(line.chars().count() <= 80, "{period}: too wide: {line:?}");
+        }
+        let header = lines
+            .iter()
+            .position(|l| l.contains("interval") && l.contains("grade"))
+            .unwrap_or_else(|| panic!("{period}: no KPI table: {stderr}\n{text}"));
+        let rows: Vec<&str> = lines[header + 1..]
+            .iter()
+            .take_while(|l| l.starts_with(' ') && !l.starts_with("  "))
+            .copied()
+            .collect();
+        assert_eq!(rows.len(), 15, "{period}: one line per KPI:\n{text}");
+        for row in rows {
+            let cells: Vec<&str> = row.split_whitespace().collect();
+            assert!(
+                ["high", "medium", "low", "-"].contains(cells.last().unwrap()),
+                "{period}: {row:?}"
+            );
+        }
+    }
+    let (_, text, _) = run(&[
+        "audit",
+        common::shared("data/real/telco-churn/Telco-Customer-Churn.csv")
+            .to_str()
+            .unwrap(),
+        "--no-progress",
+    ]);
+    assert!(
+        text.contains("Telco-Customer….TotalCharges  11 of 7,043 (0.2%)"),
+        "{text}"
+    );
+}
+
 #[test]
 fn every_format_gives_the_same_bytes_twice_and_whatever_the_thread_count() {
     let outputs = |threads: &str| {

@@ -230,7 +230,12 @@ pub fn dedupe(args: &DedupeArgs) -> Result<()> {
         Format::Json => serde_json::to_writer_pretty(&mut out, &output)
             .map_err(std::io::Error::from)
             .and_then(|_| writeln!(out)),
-        Format::Text => write_text(&output, use_color(Color::Never), &mut out),
+        Format::Text => write_text(
+            &output,
+            use_color(Color::Never),
+            // The data cannot write escape sequences to the reader's terminal.
+            &mut crate::report::terminal::Printable::new(&mut out, false),
+        ),
         // Refused before the work starts (see the top of this function).
         Format::Junit | Format::Markdown => Ok(()),
     };

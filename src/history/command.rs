@@ -114,7 +114,10 @@ pub fn history(args: &HistoryArgs) -> Result<()> {
         HistoryFormat::Json => serde_json::to_writer_pretty(&mut out, &view)
             .map_err(std::io::Error::from)
             .and_then(|_| out.write_all(b"\n")),
-        HistoryFormat::Text => super::view::text(&view, &mut out),
+        HistoryFormat::Text => super::view::text(
+            &view,
+            &mut crate::report::terminal::Printable::new(&mut out, false),
+        ),
         HistoryFormat::Markdown => super::view::markdown(&view, &mut out),
     };
     match written.and_then(|_| out.flush()) {

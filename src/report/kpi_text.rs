@@ -77,10 +77,12 @@ pub fn table(report: &AuditReport, color: bool) -> comfy_table::Table {
             Cell::new(value),
             Cell::new(ci),
             Cell::new(dq),
+            // The line under the table says why; a 14-character grade here squeezed the
+            // number columns until they wrapped mid-number (`26,630–44,91` / `9`).
             if k.status == "ok" {
                 grade_cell(k)
             } else {
-                Cell::new("not computable")
+                Cell::new("-")
             },
         ]);
     }
@@ -89,8 +91,9 @@ pub fn table(report: &AuditReport, color: bool) -> comfy_table::Table {
             c.set_cell_alignment(CellAlignment::Right);
         }
     }
-    // KPI ids and grades are never wrapped: `ticket_resolution_tim` / `e` read as two rows.
-    for col in [0, 4] {
+    // Nothing here is ever wrapped: `ticket_resolution_tim` / `e` reads as two rows, and a
+    // number cut in two reads as another number.
+    for col in 0..5 {
         if let Some(c) = t.column_mut(col) {
             c.set_constraint(comfy_table::ColumnConstraint::ContentWidth);
         }

@@ -10,6 +10,7 @@ pub mod junit;
 pub mod kpi_text;
 pub mod markdown;
 pub mod model;
+pub mod terminal;
 pub mod text;
 pub mod view;
 pub mod worklist;

@@ -136,8 +136,8 @@ pub fn write(
             .map(|r| {
                 format!(
                     "{} of {} ({:.1}%)",
-                    r.violations,
-                    r.checked,
+                    crate::wording::count(r.violations),
+                    crate::wording::count(r.checked),
                     r.violation_share * 100.0
                 )
             })
@@ -158,7 +158,7 @@ pub fn write(
             rules.add_row([
                 outcome_cell(r.outcome),
                 Cell::new(super::view::truncate(name, name_width)),
-                Cell::new(super::view::truncate(place, place_width)),
+                Cell::new(truncate_place(place, &r.table, place_width)),
                 Cell::new(count),
             ]);
         }
@@ -252,6 +252,22 @@ pub(crate) fn write_wrapped(
 
 /// Shares `budget` columns between two columns of cells, cutting as few cells as it can (ties:
 /// the first column, rule names, gets the room).
+/// `table.field` in `width` characters: the table name is shortened first, since the field is
+/// what tells rules apart (`Telco-Cus….TotalCharges`, not `Telco-C…`).
+fn truncate_place(place: &str, table: &str, width: usize) -> String {
+    if place.chars().count() <= width {
+        return place.to_string();
+    }
+    match place.strip_prefix(table).and_then(|p| p.strip_prefix('.')) {
+        // Keep at least 4 characters of the table and its ellipsis.
+        Some(field) if field.chars().count() + 6 <= width => {
+            let room = width - field.chars().count() - 1;
+            format!("{}.{field}", super::view::truncate(table, room))
+        }
+        _ => super::view::truncate(place, width),
+    }
+}
+
 fn split_width(first: &[String], second: &[String], budget: usize) -> (usize, usize) {
     let widths =
         |cells: &[String]| -> Vec<usize> { cells.iter().map(|c| c.chars().count()).collect() };
@@ -261,16 +277,25 @@ fn split_width(first: &[String], second: &[String], budget: usize) -> (usize, us
     if need_a + need_b <= budget {
         return (need_a, need_b);
     }
+    // Fewest cells cut, then fewest characters lost, then the wider first column; a first
+    // column wider than its widest cell gives the rest to the second.
     let floor = 8.min(budget / 2);
-    (floor..=budget - floor)
+    let w = (floor..=budget - floor)
         .map(|w| {
-            let cut = a.iter().filter(|&&x| x > w).count()
-                + b.iter().filter(|&&x| x > budget - w).count();
-            (cut, std::cmp::Reverse(w))
+            let over = |cells: &[usize], width: usize| -> (usize, usize) {
+                cells
+                    .iter()
+                    .filter(|&&x| x > width)
+                    .fold((0, 0), |(n, lost), &x| (n + 1, lost + x - width))
+            };
+            let (ca, la) = over(&a, w);
+            let (cb, lb) = over(&b, budget - w);
+            (ca + cb, la + lb, std::cmp::Reverse(w))
         })
         .min()
-        .map(|(_, std::cmp::Reverse(w))| (w, budget - w))
-        .unwrap_or((budget / 2, budget - budget / 2))
+        .map_or(budget / 2, |(_, _, std::cmp::Reverse(w))| w)
+        .min(need_a);
+    (w, budget - w)
 }
 
 /// A comfy table as text without the padding it leaves at the end of each line.
