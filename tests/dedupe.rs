@@ -103,6 +103,60 @@ fn true_duplicates_cluster_and_hard_negatives_stay_apart() {
 }
 
 #[test]
+fn family_members_with_different_first_names_stay_apart() {
+    // fixtures/dedupe/family/EXPECT.md: relatives share a last name, home phone and city; their
+    // first names are different known given names (John / Jane, Tom / Tim, Mark / Mary...).
+    let file = fixture("dedupe/family/contacts.csv");
+    let report = dedupe_json(&file, &["--truth", "entity"]);
+    let found = clusters(&report);
+    for (a, b) in [
+        ("1", "2"),
+        ("3", "4"),
+        ("5", "6"),
+        ("7", "8"),
+        ("9", "10"),
+        ("11", "12"),
+        ("13", "14"),
+    ] {
+        assert!(
+            !found.iter().any(|c| c.contains(&a.to_string())),
+            "{a} / {b} clustered: {found:?}"
+        );
+    }
+    assert_eq!(
+        found,
+        set(&[
+            &["15", "16"],
+            &["17", "18"],
+            &["19", "20"],
+            &["21", "22"],
+            &["23", "24"],
+            &["25", "26"],
+            &["27", "28"],
+            &["29", "30"],
+            &["31", "32"],
+            &["33", "34"],
+            &["35", "36"],
+        ])
+    );
+    assert_eq!(report["accuracy"]["precision"], 1.0);
+    assert_eq!(report["accuracy"]["recall"], 1.0);
+    // The pairs say why: the first names disagree outright, so the shared phone is vetoed.
+    let explained = dedupe_json(&file, &["--pair", "1,2", "--pair", "3,4", "--pair", "5,6"]);
+    for e in explained["explained"].as_array().unwrap() {
+        assert_eq!(e["same_cluster"], false, "{e}");
+        assert_eq!(e["explanation"]["vetoed"], true, "{e}");
+        let first = e["explanation"]["fields"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["field"] == "first_name")
+            .unwrap();
+        assert_eq!(first["level"], "different", "{e}");
+    }
+}
+
+#[test]
 fn every_pair_says_why_field_by_field() {
     let file = fixture("dedupe/hard-negatives/contacts.csv");
     // Bare US numbers need a region to be read as E.164.

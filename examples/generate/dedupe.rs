@@ -10,8 +10,9 @@
 //!
 //! Hard negatives, each labelled as distinct entities: namesakes (same first and last name, at
 //! another company, with their own e-mail and phone), family members (same last name and home
-//! phone and city, another first name, their own personal e-mail) and colleagues (one company,
-//! its switchboard number as everyone's phone, e-mails at one domain).
+//! phone and city, another first name, their own personal e-mail; for half of those whose
+//! relative's name has one, a look-alike of it: Roberta for Robert, Timothy for Thomas) and
+//! colleagues (one company, its switchboard number as everyone's phone, e-mails at one domain).
 //!
 //! Surnames: the demo's list plus generated ones (syllable pairs), so a large file has the
 //! spread of surnames a real CRM has rather than a few thousand people per surname.
@@ -38,6 +39,28 @@ const SYL_B: &[&str] = &[
     "ford", "ley", "ton", "wood", "field", "well", "by", "ridge", "worth", "man", "son", "ham",
     "er", "den", "stone", "brook", "land", "mont", "ing", "hurst", "combe", "dale", "gate", "holt",
     "more", "shaw", "thorpe", "wick", "bury", "cott",
+];
+/// First names of the generator's list with a look-alike borne by another person (and its
+/// nickname): the first names of family hard negatives that look like one name typed twice.
+const LOOK_ALIKES: &[(&str, &str, &str)] = &[
+    ("Robert", "Roberta", ""),
+    ("Daniel", "Danielle", ""),
+    ("Samuel", "Samantha", "Sam"),
+    ("Alexander", "Alexandra", "Alex"),
+    ("Christopher", "Christina", "Tina"),
+    ("Christina", "Christopher", "Chris"),
+    ("Patricia", "Patrick", "Pat"),
+    ("Michael", "Michelle", ""),
+    ("Victoria", "Victor", ""),
+    ("Joseph", "Josephine", ""),
+    ("Nicholas", "Nicole", ""),
+    ("Thomas", "Timothy", "Tim"),
+    ("Timothy", "Thomas", "Tom"),
+    ("Olivia", "Oliver", ""),
+    ("Carlos", "Carla", ""),
+    ("Lucas", "Lucia", ""),
+    ("Frederick", "Frederica", ""),
+    ("Theodore", "Theodora", ""),
 ];
 const FORMS: &[&str] = &["Inc.", "LLC", "Ltd", "GmbH", "Corp.", "Group", "Co."];
 const FREEMAIL: &[&str] = &["gmail.com", "yahoo.com", "outlook.com", "hotmail.com"];
@@ -423,7 +446,15 @@ pub fn write(dir: &Path, rows: u64, seed: u64) -> io::Result<()> {
                 ent.personal = Some((FREEMAIL[(e % 4) as usize], e % 90 + 10));
                 // The relative of a plain entity: make sure the other one's phone is the home
                 // line too, by keeping ours equal to theirs (theirs is fixed by their index).
-                if ent.first == o.first {
+                // Half the relatives bear a look-alike of the other's first name (John / Jane:
+                // the other sex's form, or another formal name a letter or two away).
+                let near = LOOK_ALIKES.iter().find(|(f, _, _)| *f == o.first);
+                if let Some(&(_, f, n)) = near
+                    && mix64(e ^ 0x6A09_E667).is_multiple_of(2)
+                {
+                    ent.first = f;
+                    ent.nick = n;
+                } else if ent.first == o.first {
                     let (f, n) = FIRST[(mix64(e) % FIRST.len() as u64) as usize];
                     if f != o.first {
                         ent.first = f;

@@ -1,11 +1,13 @@
-//! The alias tables of `rules/aliases/` that matching reads: nicknames, honorifics, company
-//! legal forms, street-type abbreviations and free-mail domains. Compiled in, parsed once.
+//! The alias tables of `rules/aliases/` that matching reads: nicknames, given names borne by one
+//! sex, honorifics, company legal forms, street-type abbreviations and free-mail domains.
+//! Compiled in, parsed once.
 
 use std::sync::LazyLock;
 
 use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
 
 const NICKNAMES: &str = include_str!("../../rules/aliases/nicknames.tsv");
+const GIVEN_NAMES: &str = include_str!("../../rules/aliases/given_names.tsv");
 const HONORIFICS: &str = include_str!("../../rules/aliases/honorifics.tsv");
 const COMPANY_SUFFIXES: &str = include_str!("../../rules/aliases/company_suffixes.tsv");
 const STREET_TYPES: &str = include_str!("../../rules/aliases/street_types.tsv");
@@ -56,6 +58,45 @@ pub static NICKNAME_TABLE: LazyLock<Nicknames> = LazyLock::new(|| {
     Nicknames { formals, names }
 });
 
+/// Who a given name is borne by, as far as `rules/aliases/given_names.tsv` knows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Sex {
+    /// Not listed: borne by men and women alike (`Chris`, `Jean`), or too rare to tell.
+    #[default]
+    Unknown = 0,
+    Male = 1,
+    Female = 2,
+}
+
+impl Sex {
+    /// One name borne by men, the other by women (`John` / `Jane`).
+    pub fn opposite(self, other: Sex) -> bool {
+        matches!(
+            (self, other),
+            (Sex::Male, Sex::Female) | (Sex::Female, Sex::Male)
+        )
+    }
+}
+
+pub static GIVEN_NAME_SEX: LazyLock<HashMap<&'static str, Sex>> = LazyLock::new(|| {
+    let mut map = HashMap::new();
+    for line in rows(GIVEN_NAMES) {
+        let (name, sex) = line.split_once('\t').unwrap_or((line, ""));
+        let sex = match sex.trim() {
+            "m" => Sex::Male,
+            "f" => Sex::Female,
+            _ => continue,
+        };
+        map.insert(name.trim(), sex);
+    }
+    map
+});
+
+/// The sex a (folded, lowercase) given name is borne by.
+pub fn sex_of(name: &str) -> Sex {
+    GIVEN_NAME_SEX.get(name).copied().unwrap_or_default()
+}
+
 fn word_set(text: &'static str) -> HashSet<&'static str> {
     let mut set = HashSet::new();
     for line in rows(text) {
@@ -104,6 +145,23 @@ mod tests {
         // Alex stands for Alexander and Alexandra.
         assert_eq!(t.formals("alex").len(), 2);
         assert!(t.formals("zebedee").is_empty());
+    }
+
+    #[test]
+    fn given_names_know_who_bears_them() {
+        assert_eq!(sex_of("john"), Sex::Male);
+        assert_eq!(sex_of("jane"), Sex::Female);
+        assert_eq!(sex_of("mary"), Sex::Female);
+        assert_eq!(sex_of("mark"), Sex::Male);
+        assert_eq!(sex_of("paula"), Sex::Female);
+        // Borne by both, or not a given name at all.
+        assert_eq!(sex_of("chris"), Sex::Unknown);
+        assert_eq!(sex_of("jean"), Sex::Unknown);
+        assert_eq!(sex_of("zebedee"), Sex::Unknown);
+        assert!(Sex::Male.opposite(Sex::Female));
+        assert!(!Sex::Male.opposite(Sex::Unknown));
+        assert!(!Sex::Female.opposite(Sex::Female));
+        assert!(GIVEN_NAME_SEX.len() > 900, "{}", GIVEN_NAME_SEX.len());
     }
 
     #[test]

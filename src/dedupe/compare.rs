@@ -80,6 +80,15 @@ fn aliases(a: &Key, b: &Key) -> bool {
     a.groups.iter().any(|g| b.groups.contains(g))
 }
 
+/// Two given names that are not aliases and that the alias tables know to be two names, not one
+/// name typed twice: both in the nickname table for different formal names (`Tom` / `Tim`,
+/// `Robert` / `Roberta`), or one borne by men and the other by women (`John` / `Jane`, `Mark` /
+/// `Mary`, `Paul` / `Paula`: `rules/aliases/given_names.tsv`). However alike they look, they
+/// disagree, which is the identity gate's veto. Only for pairs that [`aliases`] already refused.
+fn known_apart(a: &Key, b: &Key) -> bool {
+    (!a.groups.is_empty() && !b.groups.is_empty()) || a.sex().opposite(b.sex())
+}
+
 /// One wrong, missing, extra or transposed digit. Equal lengths (the common case) are decided by
 /// counting differing positions, without the edit-distance table.
 fn one_digit_off(x: &str, y: &str) -> bool {
@@ -118,6 +127,8 @@ pub fn level(compare: Comparison, a: &Key, b: &Key) -> u8 {
                 1
             } else if initial_of(x, y, b) || initial_of(y, x, a) {
                 3
+            } else if known_apart(a, b) {
+                5
             } else {
                 let sim = Sim::of(x, y);
                 if sim.typo() {
@@ -229,7 +240,7 @@ pub fn level(compare: Comparison, a: &Key, b: &Key) -> u8 {
             }
         }
         C::Date => {
-            let (x, y) = (a.date, b.date);
+            let (x, y) = (a.date(), b.date());
             let (ya, ma, da) = (x / 10_000, x / 100 % 100, x % 100);
             let (yb, mb, db) = (y / 10_000, y / 100 % 100, y % 100);
             if ya == yb && ma == db && da == mb {
@@ -257,6 +268,8 @@ pub fn cross_first(first: &Key, other: &Key) -> Option<u8> {
         Some(0)
     } else if aliases(first, other) {
         Some(1)
+    } else if known_apart(first, other) {
+        None
     } else if typo(x, y) {
         Some(2)
     } else if initial_of(x, y, other) || initial_of(y, x, first) {
@@ -313,10 +326,56 @@ mod tests {
         assert_eq!(lvl(F, "R.", "Bob"), "initial", "initial of the formal name");
         assert_eq!(lvl(F, "Smion", "Simol"), "phonetic", "two slips");
         assert_eq!(lvl(F, "Mary Ann", "Mary"), "exact");
-        assert_eq!(lvl(F, "Robert", "Roberta"), "typo");
         assert_eq!(lvl(F, "Samuel", "Samantha"), "different");
         assert_eq!(lvl(F, "Alice", "Zoe"), "different");
         assert_eq!(lvl(F, "José", "JOSE"), "exact");
+    }
+
+    /// Two known given names are two people however alike they look: the nickname table holds
+    /// both for different formal names, or one is borne by men and the other by women.
+    #[test]
+    fn different_known_given_names_disagree() {
+        use Comparison::FirstName as F;
+        for (a, b) in [
+            ("John", "Jane"),
+            ("Tom", "Tim"),
+            ("Mark", "Mary"),
+            ("Eric", "Erica"),
+            ("Daniel", "Danielle"),
+            ("Paul", "Paula"),
+            ("Robert", "Roberta"),
+            ("Francis", "Frances"),
+            ("Alexander", "Alexandra"),
+            ("Juan", "Juana"),
+        ] {
+            assert_eq!(lvl(F, a, b), "different", "{a} / {b}");
+            assert_eq!(lvl(F, b, a), "different", "{b} / {a}");
+        }
+        // Spelling variants, typos, nicknames and initials still agree.
+        assert_eq!(lvl(F, "Micheal", "Michael"), "typo");
+        assert_eq!(lvl(F, "Jonathon", "Jonathan"), "typo");
+        assert_eq!(lvl(F, "Carl", "Karl"), "typo");
+        assert_eq!(lvl(F, "Sara", "Sarah"), "alias");
+        assert_eq!(lvl(F, "Katharine", "Katherine"), "alias");
+        assert_eq!(lvl(F, "Jon", "John"), "alias");
+        assert_eq!(lvl(F, "Ann", "Anne"), "alias");
+        assert_eq!(lvl(F, "Chris", "Christine"), "alias");
+        assert_eq!(lvl(F, "Alex", "Alexandra"), "alias");
+        assert_eq!(lvl(F, "J.", "Jane"), "initial");
+        assert_eq!(lvl(F, "Mary Ann", "Mary"), "exact");
+        // One name the tables do not know: looks decide, as before.
+        assert_eq!(lvl(F, "Jhon", "John"), "typo");
+        assert_eq!(lvl(F, "Smion", "Simol"), "phonetic");
+    }
+
+    #[test]
+    fn swapped_names_respect_known_given_names() {
+        let first = |s| key_of(Comparison::FirstName, s).unwrap();
+        let last = |s| key_of(Comparison::LastName, s).unwrap();
+        assert_eq!(cross_first(&first("Jane"), &last("John")), None);
+        assert_eq!(cross_first(&first("Tim"), &last("Tom")), None);
+        assert_eq!(cross_first(&first("John"), &last("John")), Some(0));
+        assert_eq!(cross_first(&first("Bob"), &last("Robert")), Some(1));
     }
 
     #[test]
