@@ -27,6 +27,12 @@ use crate::{builtin, kpi, score};
 /// CSV file audited with everything inferred.
 pub fn load_workspace(path: Option<&Path>, config: Option<&Path>) -> Result<WorkspaceConfig> {
     if let Some(config) = config {
+        if config.is_dir() {
+            return Err(usage(format!(
+                "--config {} is a folder: pass its crmaudit.toml, or the folder as PATH",
+                config.display()
+            )));
+        }
         if !config.is_file() {
             return Err(usage(format!(
                 "config file {} does not exist",

@@ -768,6 +768,81 @@ fn counts_in_terminal_output_agree_with_their_nouns() {
         "{stdout}"
     );
     assert!(!stdout.contains("(s)"), "{stdout}");
+
+    // Markdown says `1 table, 2 records` too.
+    let (_, markdown, _) = run(&[
+        "audit",
+        path,
+        "--no-progress",
+        "--format",
+        "markdown",
+        "--default-region",
+        "US",
+    ]);
+    assert!(markdown.contains(" · 1 table, 2 records · "), "{markdown}");
+
+    // A file with no candidate pair says so without an empty `()`.
+    let lone = dir.path().join("lone.csv");
+    std::fs::write(
+        &lone,
+        "id,first_name,last_name,email\n1,Ann,Lee,ann@x.com\n",
+    )
+    .unwrap();
+    let (code, stdout, stderr) = run(&["dedupe", lone.to_str().unwrap()]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(
+        stdout.contains("  0 candidate pairs, 0 matched"),
+        "{stdout}"
+    );
+    assert!(!stdout.contains("()"), "{stdout}");
+}
+
+/// A verdict never shows a score that meets the `--fail-under` it failed (97.998 printed as
+/// `98.0` beside "FAILED" and "under --fail-under 98"). (Shares against tolerances: the unit
+/// test of `view::share_and_tolerance`.)
+#[test]
+fn a_failed_threshold_never_reads_as_met() {
+    let demo = fixture("demo");
+    let demo = demo.to_str().unwrap();
+    let (_, json, _) = run(&["audit", demo, "--no-progress", "--format", "json"]);
+    let score = serde_json::from_str::<serde_json::Value>(&json).unwrap()["score"]
+        .as_f64()
+        .unwrap();
+    let min = format!("{:.1}", score);
+    assert!(
+        min.parse::<f64>().unwrap() > score,
+        "the demo's score rounds up: {score}"
+    );
+    for format in ["text", "markdown"] {
+        let (code, out, _) = run(&[
+            "audit",
+            demo,
+            "--no-progress",
+            "--fail-under",
+            &min,
+            "--format",
+            format,
+        ]);
+        assert_eq!(code, 1);
+        let verdict = if format == "text" {
+            "Gate FAILED · score "
+        } else {
+            "**Gate FAILED** · score **"
+        };
+        let shown: f64 = out
+            .split(verdict)
+            .nth(1)
+            .unwrap_or_else(|| panic!("{format}: no verdict: {out:.300}"))
+            .split(['/', '*'])
+            .next()
+            .unwrap()
+            .parse()
+            .unwrap_or_else(|e| panic!("{format}: {e}: {out:.300}"));
+        assert!(
+            shown < min.parse::<f64>().unwrap(),
+            "{format}: {shown} vs {min}"
+        );
+    }
 }
 
 /// One code, one name, two rules: `required`/fail on email and `regex`/warn on Name both ran as
@@ -845,4 +920,17 @@ fn unwritable_stderr_or_closed_stdout_never_aborts() {
             String::from_utf8_lossy(&out.stderr)
         );
     }
+}
+
+/// `--config` given a folder says so (it said "does not exist" of a folder that does).
+#[test]
+fn config_given_a_folder_says_what_to_pass() {
+    let demo = fixture("demo");
+    let (code, _, stderr) = run(&["audit", "--no-progress", "--config", demo.to_str().unwrap()]);
+    assert_eq!(code, 2, "{stderr}");
+    let stderr = unwrapped(&stderr);
+    assert!(
+        stderr.contains("is a folder: pass its crmaudit.toml, or the folder as PATH"),
+        "{stderr}"
+    );
 }

@@ -283,11 +283,15 @@ fn write_text(o: &Output, _color: bool, out: &mut dyn Write) -> std::io::Result<
             format!("{} {}{capped}", p.pass, count(p.pairs))
         })
         .collect();
+    let passes = if passes.is_empty() {
+        String::new()
+    } else {
+        format!(" ({})", passes.join(", "))
+    };
     writeln!(
         out,
-        "  {} ({}), {} matched at p >= {}{}",
+        "  {}{passes}, {} matched at p >= {}{}",
         plural(r.candidate_pairs, "candidate pair", "candidate pairs"),
-        passes.join(", "),
         count(r.matched_pairs),
         r.threshold,
         if r.estimated {

@@ -403,15 +403,14 @@ pub fn rule_reason(rule: &RuleReport) -> String {
     } else {
         format!("{}.{}", rule.table, rule.field)
     };
+    let (share, tolerance) = super::view::share_and_tolerance(rule.violation_share, rule.threshold);
     format!(
-        "{} {} on {field}: {} ({} of {} = {:.1}% > tolerance {:.1}%)",
+        "{} {} on {field}: {} ({} of {} = {share} > tolerance {tolerance})",
         rule.code,
         rule.name,
         rule.outcome.as_str(),
-        rule.violations,
-        rule.checked,
-        rule.violation_share * 100.0,
-        rule.threshold * 100.0
+        crate::wording::count(rule.violations),
+        crate::wording::count(rule.checked),
     )
 }
 
@@ -433,7 +432,7 @@ pub fn score_reason_below_baseline(overall: f64, min: f64, baseline: f64) -> Str
 
 /// Decimals to print `value` with (two, up to six) so that it does not read equal to any of
 /// `others` it differs from: 97.9994 against 98 is `97.9994`, not `98.00`.
-fn places_apart(value: f64, others: &[f64]) -> usize {
+pub(crate) fn places_apart(value: f64, others: &[f64]) -> usize {
     (2..=6)
         .find(|&places| {
             others

@@ -69,23 +69,19 @@ fn case_name(rule: &RuleReport) -> String {
 }
 
 fn counts(rule: &RuleReport) -> String {
+    let (share, tolerance) = super::view::share_and_tolerance(rule.violation_share, rule.threshold);
     format!(
-        "{} of {} checked ({:.1}%) > tolerance {:.1}%",
-        rule.violations,
-        rule.checked,
-        rule.violation_share * 100.0,
-        rule.threshold * 100.0
+        "{} of {} checked ({share}) > tolerance {tolerance}",
+        rule.violations, rule.checked,
     )
 }
 
 /// The failure's body: what the rule says, the column-level detail, the sample of records.
 fn body(rule: &RuleReport, verdict: &str) -> String {
+    let (share, tolerance) = super::view::share_and_tolerance(rule.violation_share, rule.threshold);
     let mut text = format!(
-        "{verdict}: {} violations of {} checked ({:.1}%), tolerance {:.1}%\n",
-        rule.violations,
-        rule.checked,
-        rule.violation_share * 100.0,
-        rule.threshold * 100.0
+        "{verdict}: {} violations of {} checked ({share}), tolerance {tolerance}\n",
+        rule.violations, rule.checked,
     );
     if let Some(message) = &rule.message {
         text.push_str(&format!("rule: {message}\n"));

@@ -74,16 +74,16 @@ pub fn write(report: &AuditReport, out: &mut dyn Write) -> std::io::Result<()> {
     writeln!(out)?;
     writeln!(
         out,
-        "**Gate {}** · score **{}**/100 · as of {} · {} tables, {} records · {} rules: {} pass, {} warn, {} fail",
+        "**Gate {}** · score **{}**/100 · as of {} · {}, {} · {} rules: {} pass, {} warn, {} fail",
         if report.gate.passed {
             "passed"
         } else {
             "FAILED"
         },
-        view::score(report.score),
+        view::gate_score(report),
         escape(&report.as_of),
-        s.tables,
-        format::count(s.records),
+        crate::wording::plural(s.tables, "table", "tables"),
+        crate::wording::plural(s.records, "record", "records"),
         s.rules_run,
         s.rules_passed,
         s.rules_warned,

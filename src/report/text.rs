@@ -39,7 +39,7 @@ fn verdict(report: &AuditReport, color: bool) -> String {
         (true, true) => word.green().bold().to_string(),
         (true, false) => word.red().bold().to_string(),
     };
-    format!("Gate {word} · score {}/100", view::score(report.score))
+    format!("Gate {word} · score {}/100", view::gate_score(report))
 }
 
 pub(super) fn new_table(color: bool) -> Table {

@@ -269,6 +269,20 @@ pub fn score(score: f64) -> String {
     one_decimal_below(score, 100.0)
 }
 
+/// The overall score in a verdict: one decimal, unless that would read as meeting a
+/// `--fail-under` it misses (97.998 against 98 is `97.998`, not `98.0` beside "FAILED").
+pub fn gate_score(report: &AuditReport) -> String {
+    match report.gate.fail_under {
+        Some(min)
+            if report.score < min && score(report.score).parse::<f64>().unwrap_or(0.0) >= min =>
+        {
+            let places = super::build::places_apart(report.score, &[min]);
+            format!("{:.places$}", report.score)
+        }
+        _ => score(report.score),
+    }
+}
+
 /// Percent with one decimal, from a share 0-1; an imperfect share never shows as 100.0%.
 pub fn percent(share: f64) -> String {
     format!("{}%", one_decimal_below(share * 100.0, 100.0))
@@ -334,5 +348,32 @@ mod tests {
         assert_eq!(rule_move(&change(Some(Fail), Some(Warn))), RuleMove::Other);
         assert_eq!(rule_move(&change(Some(Fail), None)), RuleMove::Other);
         assert_eq!(rule_move(&change(None, Some(Pass))), RuleMove::Other);
+    }
+}
+
+/// A violation share and the tolerance it is compared with, as percentages with the fewest
+/// decimals (one to four) that show the share above the tolerance: `1.02% > 1.00%`, never
+/// `1.0% > 1.0%`.
+pub fn share_and_tolerance(share: f64, tolerance: f64) -> (String, String) {
+    let (s, t) = (share * 100.0, tolerance * 100.0);
+    for decimals in 1..=4 {
+        let (a, b) = (format!("{s:.decimals$}%"), format!("{t:.decimals$}%"));
+        if a != b || decimals == 4 {
+            return (a, b);
+        }
+    }
+    unreachable!("the loop returns at four decimals")
+}
+
+#[cfg(test)]
+mod share_tests {
+    use super::share_and_tolerance;
+
+    #[test]
+    fn a_share_over_the_tolerance_never_reads_as_equal() {
+        let pair = |s, t| share_and_tolerance(s, t);
+        assert_eq!(pair(3.0 / 293.0, 0.01), ("1.02%".into(), "1.00%".into()));
+        assert_eq!(pair(0.333, 0.02), ("33.3%".into(), "2.0%".into()));
+        assert_eq!(pair(0.050001, 0.05), ("5.0001%".into(), "5.0000%".into()));
     }
 }

@@ -44,7 +44,8 @@ pub fn heat(share: f64) -> (&'static str, &'static str) {
 }
 
 /// The overall score as a ring: the arc is the score out of 100.
-pub fn score_ring(score: f64) -> Markup {
+/// `shown` is the score as the verdict prints it (see `view::gate_score`).
+pub fn score_ring(score: f64, shown: &str) -> Markup {
     let r = 58.0;
     let circumference = 2.0 * std::f64::consts::PI * r;
     let arc = circumference * (score / 100.0).clamp(0.0, 1.0);
@@ -58,12 +59,12 @@ pub fn score_ring(score: f64) -> Markup {
     };
     html! {
         svg width="150" height="150" viewBox="0 0 150 150" role="img" aria-labelledby="ring-title" {
-            title id="ring-title" { "Overall data-quality score: " (view::score(score)) " out of 100" }
+            title id="ring-title" { "Overall data-quality score: " (shown) " out of 100" }
             circle cx="75" cy="75" r=(n(r)) fill="none" stroke=(GRID) stroke-width="14" {}
             circle cx="75" cy="75" r=(n(r)) fill="none" stroke=(stroke) stroke-width="14"
                 stroke-dasharray=(format!("{} {}", n(arc), n(circumference)))
                 transform="rotate(-90 75 75)" stroke-linecap="butt" {}
-            text x="75" y="80" text-anchor="middle" style="font-size:34px;font-weight:700" { (view::score(score)) }
+            text x="75" y="80" text-anchor="middle" style="font-size:34px;font-weight:700" { (shown) }
             text x="75" y="102" text-anchor="middle" class="axis" { "out of 100" }
         }
     }

@@ -143,7 +143,7 @@ fn header(report: &AuditReport) -> Markup {
             }
             section.verdict #verdict {
                 div.ring {
-                    (charts::score_ring(report.score))
+                    (charts::score_ring(report.score, &view::gate_score(report)))
                     div.small { "overall data-quality score" }
                 }
                 div {
