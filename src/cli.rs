@@ -49,7 +49,8 @@ pub enum RulesCommand {
     Explain {
         /// A built-in code (DQ001) or, with --config, a user rule's code.
         code: String,
-        /// A workspace (crmaudit.toml or its folder) whose rule packs declare user rules.
+        /// A workspace (crmaudit.toml or its folder, not a rule pack) whose rule packs declare
+        /// user rules.
         #[arg(long)]
         config: Option<PathBuf>,
     },

@@ -934,3 +934,30 @@ fn config_given_a_folder_says_what_to_pass() {
         "{stderr}"
     );
 }
+
+/// A user pack's unknown check lists the seven kinds a user pack may use (it listed all 25,
+/// then refused most of them as built in), and an `allowed` rule with `values = []` is an
+/// error instead of a rule that fails every record.
+#[test]
+fn pack_errors_name_what_a_user_pack_may_write() {
+    let (code, _, stderr) = run(&["rules", "check", &invalid("unknown-check-pack.toml")]);
+    assert_eq!(code, 2, "{stderr}");
+    let flat = unwrapped(&stderr);
+    assert!(flat.contains("unknown-check-pack.toml:5:9"), "{flat}");
+    assert!(
+        flat.contains(
+            "expected one of number, regex, allowed, range, required, compare, reference"
+        ),
+        "{flat}"
+    );
+    assert!(
+        !flat.contains("`entity`") && !flat.contains("email,"),
+        "{flat}"
+    );
+
+    let (code, _, stderr) = run(&["rules", "check", &invalid("empty-values-pack.toml")]);
+    assert_eq!(code, 2, "{stderr}");
+    let flat = unwrapped(&stderr);
+    assert!(flat.contains("empty-values-pack.toml:9:8"), "{flat}");
+    assert!(flat.contains("rule X001 allows no value"), "{flat}");
+}

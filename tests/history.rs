@@ -1268,3 +1268,17 @@ fn reordered_export_gives_no_new_and_no_fixed_findings() {
         first.report()["summary"]["findings"]
     );
 }
+
+/// The documented decision: an empty (0-byte) file is a new store, as SQLite takes it, so
+/// `touch store.db` before the first run works; a file with any byte that is not a store is
+/// refused (the tests above).
+#[test]
+fn an_empty_file_becomes_a_new_store() {
+    let ws = demo_copy();
+    let store = ws.path().join("empty.db");
+    std::fs::write(&store, b"").unwrap();
+    let first = audit_with(ws.path(), &store, &[]);
+    assert_eq!(first.code, 1, "the demo's gate");
+    let view = history_json(&store, &[]);
+    assert_eq!(view["runs"].as_array().map(Vec::len), Some(1), "{view}");
+}

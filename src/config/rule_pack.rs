@@ -38,7 +38,8 @@ struct PackSection {
 struct RuleDecl {
     code: Spanned<String>,
     name: Spanned<String>,
-    check: Spanned<CheckKind>,
+    /// Read as text so that an unknown kind lists what a user pack may use, not every kind.
+    check: Spanned<String>,
     table: Option<Spanned<String>>,
     field: Option<Spanned<String>>,
     fields: Option<Vec<Spanned<String>>>,
@@ -401,9 +402,27 @@ fn validate_rule(
             None,
         ));
     }
-    let check = *decl.check.get_ref();
+    let generic: Vec<&str> = CheckKind::GENERIC.iter().map(|k| k.as_str()).collect();
+    let parsed = CheckKind::deserialize(
+        serde::de::value::StrDeserializer::<serde::de::value::Error>::new(decl.check.get_ref()),
+    );
+    let check = match parsed {
+        Ok(check) => check,
+        Err(err) => {
+            let expected = if builtin {
+                err.to_string()
+            } else {
+                format!("expected one of {}", generic.join(", "))
+            };
+            return Err(source.error(
+                decl.check.span(),
+                format!("unknown check `{}`", decl.check.get_ref()),
+                expected,
+                None,
+            ));
+        }
+    };
     if !builtin && !CheckKind::GENERIC.contains(&check) {
-        let generic: Vec<&str> = CheckKind::GENERIC.iter().map(|k| k.as_str()).collect();
         return Err(source.error(
             decl.check.span(),
             format!(
@@ -546,6 +565,15 @@ fn validate_rule(
     match check {
         K::Allowed => {
             let values = decl.values.ok_or_else(|| missing("`values = [..]`"))?;
+            // An empty list allows nothing: every record would fail, which no one means.
+            if values.get_ref().is_empty() {
+                return Err(source.error(
+                    values.span(),
+                    format!("rule {code} allows no value"),
+                    "expected at least one value, e.g. `values = [\"Open\", \"Closed\"]`",
+                    None,
+                ));
+            }
             options.values = values.into_inner();
             options.case_sensitive = decl.case_sensitive.map(|c| *c.get_ref()).unwrap_or(true);
         }
