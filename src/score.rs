@@ -209,7 +209,11 @@ pub fn score_weighted(
                         .filter_map(|(d, w)| d.map(|d| (d * w, w)))
                         .filter(|&(_, w)| w > 0.0)
                         .fold((0.0, 0.0), |(s, t), (dw, w)| (s + dw, t + w));
-                    let score = if total == 0.0 {
+                    // A field of a table without records has nothing to trust either (the
+                    // table scores 0; its fields said 100).
+                    let score = if rows == 0 {
+                        0.0
+                    } else if total == 0.0 {
                         100.0
                     } else {
                         100.0 * weighted / total

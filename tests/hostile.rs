@@ -50,7 +50,13 @@ fn a_header_alone_or_nul_bytes_are_findings_not_crashes() {
     let dir = tempfile::tempdir().unwrap();
     let run = audit(&write(dir.path(), "deals.csv", b"id,amount,stage\n"), &[]);
     assert_eq!(run.code, 1, "{}", run.stderr);
-    assert_eq!(run.report()["summary"]["records"], 0);
+    let report = run.report();
+    assert_eq!(report["summary"]["records"], 0);
+    // No record, nothing to trust: the table and every field score 0, not 100.
+    assert_eq!(report["tables"][0]["score"], 0.0);
+    let fields = report["tables"][0]["fields"].as_array().unwrap();
+    assert!(!fields.is_empty());
+    assert!(fields.iter().all(|f| f["score"] == 0.0), "{fields:?}");
     let run = audit(&write(dir.path(), "nul.csv", &[0u8; 100_000]), &[]);
     assert_eq!(run.code, 1, "{}", run.stderr);
     // 100,000 NUL bytes are one header cell: no record, the table fails DQ103.
