@@ -161,7 +161,7 @@ fn escape_sequences_in_the_data_are_shown_not_executed() {
         "id,first_name,last_name,email,company\n\
          0\x1b[2J\x1b]0;PWNED\x07,Ann,Lee,ann@acme.com,Acme\u{9b}2J\n\
          1,Ann,Lee,ann@acme.com,Acme\n\
-         2,Bob,Marsh,bob@x\x1b[1A.com,Globex\n"
+         2,Bob,Mar\u{202e}sh,bob@x\x1b[1A.com,Glo\u{2028}bex\n"
             .as_bytes(),
     );
     let store = dir.path().join("h.db");
@@ -193,7 +193,9 @@ fn escape_sequences_in_the_data_are_shown_not_executed() {
             .collect();
         assert!(raw.is_empty(), "{args:?} wrote control characters: {raw:?}");
         // With colour on, only crmaudit's own colour codes: no erase, no cursor move.
-        for bad in ["\x1b[2J", "\x1b[1A", "\x1b]", "\x07", "\u{9b}"] {
+        for bad in [
+            "\x1b[2J", "\x1b[1A", "\x1b]", "\x07", "\u{9b}", "\u{202e}", "\u{2028}",
+        ] {
             assert!(!stdout.contains(bad), "{args:?} wrote {bad:?}:\n{stdout}");
         }
     }
@@ -204,4 +206,17 @@ fn escape_sequences_in_the_data_are_shown_not_executed() {
     );
     let (_, stdout, _) = run(&["audit", ws, "--no-progress"]);
     assert!(stdout.contains("c\\u{1b}[2Jx"), "{stdout}");
+    // A bidi override and a line separator are findings too (DQ014), with the clean value.
+    let run = audit(dir.path(), &[]);
+    let flagged: Vec<(String, String)> = run
+        .findings("DQ014")
+        .into_iter()
+        .map(|r| (r["record_id"].clone(), r["field"].clone()))
+        .collect();
+    for (id, field) in [("2", "last_name"), ("2", "company")] {
+        assert!(
+            flagged.contains(&(id.to_string(), field.to_string())),
+            "{flagged:?}"
+        );
+    }
 }

@@ -25,14 +25,23 @@ pub fn has_surrounding_whitespace(raw: &str) -> bool {
 }
 
 /// Characters no one types on purpose: control characters other than tab and line breaks, the
-/// U+FFFD left by a broken conversion, and zero-width characters (a BOM inside a value among
-/// them).
+/// U+FFFD left by a broken conversion, zero-width characters (a BOM inside a value among
+/// them), and the characters that reorder or break a line of text ([`is_bidi_or_separator`]).
 pub fn is_hidden_character(c: char) -> bool {
     match c {
         '\t' | '\n' | '\r' => false,
         '\u{fffd}' | '\u{200b}' | '\u{200c}' | '\u{200d}' | '\u{2060}' | '\u{feff}' => true,
+        c if is_bidi_or_separator(c) => true,
         c => c.is_control(),
     }
+}
+
+/// Bidirectional embeddings, overrides and isolates (U+202A-U+202E, U+2066-U+2069), which make
+/// text display in another order than it reads (`Trojan source`), and the line and paragraph
+/// separators (U+2028, U+2029), which break a line where no line break is seen. The marks
+/// (U+200E, U+200F) are left alone: mixed Hebrew or Arabic text uses them as meant.
+pub fn is_bidi_or_separator(c: char) -> bool {
+    matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{2028}' | '\u{2029}')
 }
 
 pub fn has_hidden_characters(raw: &str) -> bool {

@@ -36,7 +36,9 @@ pub fn escape(text: &str) -> String {
                 out.push('\\');
                 out.push(c);
             }
-            c if c.is_control() => out.push('\u{fffd}'),
+            c if c.is_control() || crate::normalize::text::is_bidi_or_separator(c) => {
+                out.push('\u{fffd}')
+            }
             c => out.push(c),
         }
     }

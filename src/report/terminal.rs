@@ -4,7 +4,8 @@
 //! sets the window title, and other escape sequences move the cursor or rewrite lines above.
 //! Every text output (audit and KPI summaries, `dedupe`, `history`) goes through
 //! [`Printable`], which writes control characters as visible escapes (`\u{1b}`), the way the
-//! JSON output does. The colour codes crmaudit itself writes (SGR: `ESC[...m`) pass when colour
+//! JSON output does, and so are the characters that reorder a line (bidi overrides) or break
+//! it invisibly (U+2028). The colour codes crmaudit itself writes (SGR: `ESC[...m`) pass when colour
 //! is on; a colour code from the data can then only restyle text, never move or erase it.
 
 use std::io::{self, Write};
@@ -51,6 +52,14 @@ impl<W: Write> Write for Printable<W> {
                 },
                 0x00..=0x1f | 0x7f => (1, u32::from(b)),
                 0xc2 if matches!(buf.get(i + 1), Some(0x80..=0x9f)) => (2, u32::from(buf[i + 1])),
+                // Bidi embeddings, overrides, isolates and the line/paragraph separators
+                // (E2 80 A8-AE, E2 81 A6-A9): text that displays in another order or breaks
+                // where no line break is seen.
+                0xe2 => match (buf.get(i + 1), buf.get(i + 2)) {
+                    (Some(0x80), Some(&b3 @ 0xa8..=0xae)) => (3, 0x2000 + u32::from(b3 - 0x80)),
+                    (Some(0x81), Some(&b3 @ 0xa6..=0xa9)) => (3, 0x2040 + u32::from(b3 - 0x80)),
+                    _ => (0, 0),
+                },
                 _ => (0, 0),
             };
             if len == 0 {
@@ -100,5 +109,15 @@ mod tests {
             "\\u{1b}[1;32mPASS\\u{1b}[0m"
         );
         assert_eq!(shown("plain text\n", false), "plain text\n");
+        // Reordering and line-breaking characters; the marks and other punctuation pass.
+        assert_eq!(
+            shown(
+                "a\u{202e}b\u{2066}c\u{2069}d\u{2028}e\u{2029}f\u{202a}",
+                true
+            ),
+            "a\\u{202e}b\\u{2066}c\\u{2069}d\\u{2028}e\\u{2029}f\\u{202a}"
+        );
+        let fine = "x\u{200f}y \u{2014} \u{2026} \u{20ac} \u{2070}";
+        assert_eq!(shown(fine, false), fine);
     }
 }
