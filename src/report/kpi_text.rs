@@ -20,14 +20,29 @@ fn range(low: f64, high: Option<f64>, unit: &str) -> String {
     }
 }
 
-/// A bound in the 80-column table: millions as `10.8M`, so that a wide CAC interval
-/// (49,027–10,789,338) leaves the KPI names their room; `crmaudit kpi` prints them in full below.
+/// A number in the 80-column table: from a million up, three significant digits and a suffix
+/// (`10.8M`, `7.14B`, `30.1T`), so that a wide CAC interval (49,027–10,789,338) or amounts in
+/// yen or rupiah leave the KPI names their room; `crmaudit kpi` prints them in full below.
 fn bound(x: f64, unit: &str) -> String {
-    if unit != "percent" && x.abs() >= 1e6 {
-        format!("{:.1}M", x / 1e6)
-    } else {
-        format::value(x, unit)
+    if unit == "percent" || x.abs() < 1e6 || !x.is_finite() {
+        return format::value(x, unit);
     }
+    let (scale, suffix) = [(1e12, "T"), (1e9, "B"), (1e6, "M")]
+        .into_iter()
+        .find(|&(scale, _)| x.abs() >= scale)
+        .expect("at least a million");
+    let m = x / scale;
+    if m.abs() >= 1000.0 {
+        return format!("{x:.2e}");
+    }
+    let decimals = if m.abs() >= 100.0 {
+        0
+    } else if m.abs() >= 10.0 {
+        1
+    } else {
+        2
+    };
+    format!("{m:.decimals$}{suffix}")
 }
 
 fn grade_cell(k: &KpiReport) -> Cell {
@@ -62,7 +77,7 @@ pub fn table(report: &AuditReport, color: bool) -> comfy_table::Table {
             Some(v) => (
                 match unit {
                     "days" | "hours" => format::with_unit(v, unit),
-                    _ => format::value(v, unit),
+                    _ => bound(v, unit),
                 },
                 k.ci.as_ref()
                     .map_or("-".into(), |c| range(c.low, c.high, unit)),
@@ -221,4 +236,32 @@ pub fn write(
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::bound;
+
+    #[test]
+    fn large_amounts_keep_three_significant_digits() {
+        let shown: Vec<String> = [
+            999_999.0,
+            10_789_338.0,
+            7_135_500_000.0,
+            30_066_700_000_000.0,
+            -2_500_000.0,
+            4.2e18,
+        ]
+        .iter()
+        .map(|&x| bound(x, "currency"))
+        .collect();
+        assert_eq!(
+            shown,
+            ["999,999", "10.8M", "7.14B", "30.1T", "-2.50M", "4.20e18"]
+        );
+        assert_eq!(
+            bound(99.95, "percent"),
+            super::format::value(99.95, "percent")
+        );
+    }
 }
