@@ -1262,11 +1262,20 @@ fn reordered_export_gives_no_new_and_no_fixed_findings() {
         "{}",
         r["gate"]
     );
-    // Same findings, same counts: only the lines moved.
-    assert_eq!(
-        r["summary"]["findings"],
-        first.report()["summary"]["findings"]
-    );
+    // Same findings, same counts: only the lines moved. Same KPIs and intervals too: the
+    // bootstrap (CLV, sales growth) drew its units in the file's order.
+    let before = first.report();
+    assert_eq!(r["summary"]["findings"], before["summary"]["findings"]);
+    let kpis = |report: &Value| -> Vec<(String, Value, Value)> {
+        report["kpis"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|k| (k["id"].to_string(), k["value"].clone(), k["ci"].clone()))
+            .collect()
+    };
+    assert_eq!(kpis(&r), kpis(&before));
+    assert_eq!(r["score"], before["score"]);
 }
 
 /// The documented decision: an empty (0-byte) file is a new store, as SQLite takes it, so

@@ -1,7 +1,9 @@
 //! Seeded percentile bootstrap over units (accounts, not rows): each replicate draws as many
 //! units as there are, with replacement, sums their components (each unit times the number of
 //! times it was drawn) and evaluates the statistic on the sums. Replicate `i` uses ChaCha8 stream `i` of the seed, so the interval is the same
-//! whatever the thread count, and the same seed gives the same interval.
+//! whatever the thread count, and the same seed gives the same interval. The units are drawn in
+//! the order of their values, not of their rows, so the same records exported in another order
+//! give the same interval too.
 
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
@@ -23,6 +25,16 @@ pub fn bootstrap<const K: usize>(
         return None;
     }
     let bound = u32::try_from(n).ok()?;
+    // Draw `i` picks the unit at a position: the position must not depend on the file's order.
+    let mut sorted = units.to_vec();
+    sorted.sort_unstable_by(|a, b| {
+        a.iter()
+            .zip(b)
+            .map(|(x, y)| x.total_cmp(y))
+            .find(|o| o.is_ne())
+            .unwrap_or(std::cmp::Ordering::Equal)
+    });
+    let units = &sorted[..];
     let mut values: Vec<f64> = (0..samples)
         .into_par_iter()
         .with_min_len(8)
@@ -120,6 +132,19 @@ mod tests {
 
     fn mean_units() -> Vec<[f64; 1]> {
         (0..200).map(|i| [(i % 10) as f64]).collect()
+    }
+
+    #[test]
+    fn the_order_of_the_units_does_not_move_the_interval() {
+        let stat = |s: &[f64; 2], _: usize| (s[1] > 0.0).then(|| s[0] / s[1]);
+        let units: Vec<[f64; 2]> = (0..300)
+            .map(|i| [f64::from(i % 17) * 3.5, f64::from(1 + i % 5)])
+            .collect();
+        let mut reversed = units.clone();
+        reversed.reverse();
+        let a = bootstrap(&units, 400, 9, 0.95, stat).unwrap();
+        let b = bootstrap(&reversed, 400, 9, 0.95, stat).unwrap();
+        assert_eq!((a.low, a.high), (b.low, b.high));
     }
 
     #[test]
