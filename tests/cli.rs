@@ -960,4 +960,10 @@ fn pack_errors_name_what_a_user_pack_may_write() {
     let flat = unwrapped(&stderr);
     assert!(flat.contains("empty-values-pack.toml:9:8"), "{flat}");
     assert!(flat.contains("rule X001 allows no value"), "{flat}");
+
+    let (code, _, stderr) = run(&["rules", "check", &invalid("nan-bound-pack.toml")]);
+    assert_eq!(code, 2, "{stderr}");
+    let flat = unwrapped(&stderr);
+    assert!(flat.contains("nan-bound-pack.toml:9:7"), "{flat}");
+    assert!(flat.contains("bound NaN is not a finite number"), "{flat}");
 }

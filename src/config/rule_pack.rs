@@ -593,8 +593,23 @@ fn validate_rule(
             options.pattern_text = Some(pattern.into_inner());
         }
         K::Range => {
+            // TOML reads `nan` and `inf` as numbers; a bound that is not a finite number was
+            // silently no bound at all.
+            for bound in [&decl.min, &decl.max].into_iter().flatten() {
+                if !bound.get_ref().is_finite() {
+                    return Err(source.error(
+                        bound.span(),
+                        format!(
+                            "rule {code}: bound {} is not a finite number",
+                            bound.get_ref()
+                        ),
+                        "expected a number such as 0 or 10 (leave the bound out for none)",
+                        None,
+                    ));
+                }
+            }
             options.min = decl.min.as_ref().map(|m| *m.get_ref());
-            options.max = decl.max.map(|m| *m.get_ref());
+            options.max = decl.max.as_ref().map(|m| *m.get_ref());
             match (options.min, options.max) {
                 (None, None) => return Err(missing("`min` or `max`")),
                 (Some(lo), Some(hi)) if lo > hi => {

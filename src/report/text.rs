@@ -264,6 +264,15 @@ fn truncate_place(place: &str, table: &str, width: usize) -> String {
             let room = width - field.chars().count() - 1;
             format!("{}.{field}", super::view::truncate(table, room))
         }
+        // A field too long for that: both shortened, the field keeping the larger part.
+        Some(field) if width >= 12 => {
+            let room = 5.min(table.chars().count());
+            format!(
+                "{}.{}",
+                super::view::truncate(table, room),
+                super::view::truncate(field, width - room - 1)
+            )
+        }
         _ => super::view::truncate(place, width),
     }
 }
@@ -324,4 +333,21 @@ pub(crate) fn wrap(text: &str, width: usize) -> Vec<String> {
         lines.push(line);
     }
     lines
+}
+
+#[cfg(test)]
+mod place_tests {
+    use super::truncate_place;
+
+    #[test]
+    fn a_place_keeps_its_field_before_its_table() {
+        let table = "a_really_quite_extraordinarily_long_table";
+        let short = format!("{table}.email");
+        assert_eq!(truncate_place(&short, table, 20), "a_really_quit….email");
+        let long = format!("{table}.phone_number_of_the_primary_contact_person");
+        let cut = truncate_place(&long, table, 30);
+        assert_eq!(cut, "a_re….phone_number_of_the_pri…");
+        assert_eq!(cut.chars().count(), 30, "{cut}");
+        assert_eq!(truncate_place("t.f", "t", 30), "t.f");
+    }
 }
