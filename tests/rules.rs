@@ -98,6 +98,21 @@ fn assert_rule(
     rule
 }
 
+/// (record id, row, field, value) of each finding of `code`.
+fn cells(run: &Run, code: &str) -> Vec<(String, String, String, String)> {
+    run.findings(code)
+        .into_iter()
+        .map(|r| {
+            (
+                r["record_id"].clone(),
+                r["row"].clone(),
+                r["field"].clone(),
+                r["value"].clone(),
+            )
+        })
+        .collect()
+}
+
 /// The validity share of `table.field` in the report's scores.
 fn validity(run: &Run, table: &str, field: &str) -> Option<f64> {
     let report = run.report();
@@ -575,18 +590,7 @@ fn dq010_surrounding_whitespace() {
 #[test]
 fn dq011_invalid_encoding() {
     let run = audit_rules("dq011-encoding");
-    let found: Vec<(String, String, String, String)> = run
-        .findings("DQ011")
-        .into_iter()
-        .map(|r| {
-            (
-                r["record_id"].clone(),
-                r["row"].clone(),
-                r["field"].clone(),
-                r["value"].clone(),
-            )
-        })
-        .collect();
+    let found = cells(&run, "DQ011");
     let expected: Vec<(String, String, String, String)> = [
         ("2", "3", "first_name", "François"),
         ("2", "3", "notes", "déjà vu"),
@@ -675,18 +679,7 @@ fn dq013_broken_quote() {
 #[test]
 fn dq016_stray_quote() {
     let run = audit_rules("dq016-stray-quote");
-    let found: Vec<(String, String, String, String)> = run
-        .findings("DQ016")
-        .into_iter()
-        .map(|r| {
-            (
-                r["record_id"].clone(),
-                r["row"].clone(),
-                r["field"].clone(),
-                r["value"].clone(),
-            )
-        })
-        .collect();
+    let found = cells(&run, "DQ016");
     let expected = [
         ("1", "2", "company", "Acme Inc"),
         ("3", "4", "name", "He said hi\" to me\""),

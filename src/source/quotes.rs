@@ -110,26 +110,19 @@ impl StrayQuotes {
                     }
                     None => return,
                 },
-                State::Start => {
+                // At the start of a field a quote opens it; after a quote inside a quoted field
+                // it is an escaped quote: quoted either way. Other text after a closing quote is
+                // stray, and the parser goes on reading the field unquoted, as we do.
+                State::Start | State::QuoteSeen => {
                     let b = bytes[i];
                     if b == b'"' {
                         self.state = State::Quoted;
                     } else if b == d || b == b'\r' || b == b'\n' {
                         self.end_field(b);
                     } else {
-                        self.state = State::Unquoted;
-                    }
-                    i += 1;
-                }
-                State::QuoteSeen => {
-                    let b = bytes[i];
-                    if b == b'"' {
-                        self.state = State::Quoted;
-                    } else if b == d || b == b'\r' || b == b'\n' {
-                        self.end_field(b);
-                    } else {
-                        // The parser goes on reading this field unquoted, as we do.
-                        self.stray.get_or_insert(self.field);
+                        if self.state == State::QuoteSeen {
+                            self.stray.get_or_insert(self.field);
+                        }
                         self.state = State::Unquoted;
                     }
                     i += 1;
