@@ -81,11 +81,11 @@ pub fn choose(
             }
             SurvivorRule::Oldest => date_of(table, t, cache, CREATED, r).unwrap_or(i64::MAX / 2),
             SurvivorRule::First => r as i64,
-            // Ordered by `Table::id_order` below, after the rules before it.
+            // Ordered by `Table::id_cmp` below, after the rules before it.
             SurvivorRule::LowestId => 0,
         }
     };
-    let keyed: Vec<(Vec<i64>, u32)> = members
+    let mut sorted: Vec<(Vec<i64>, u32)> = members
         .iter()
         .map(|&m| (rules.iter().map(|&rule| key(m, rule)).collect(), m))
         .collect();
@@ -103,13 +103,12 @@ pub fn choose(
             .then_with(|| ka[cut..].cmp(&kb[cut..]))
             .then_with(|| a.cmp(b))
     };
-    let mut sorted = keyed.clone();
     sorted.sort_by(order);
     let ranked: Vec<u32> = sorted.iter().map(|(_, m)| *m).collect();
     let best = ranked[0] as usize;
     let reason = {
-        let decisive = sorted.get(1).map(|second| {
-            let (top, next) = (&sorted[0], second);
+        let decisive = sorted.get(1).and_then(|next| {
+            let top = &sorted[0];
             let differs = |i: usize| top.0[i] != next.0[i];
             if let Some(i) = (0..cut).find(|&i| differs(i)) {
                 Some(rules[i])
@@ -119,7 +118,7 @@ pub fn choose(
                 (cut..rules.len()).find(|&i| differs(i)).map(|i| rules[i])
             }
         });
-        match decisive.flatten() {
+        match decisive {
             Some(SurvivorRule::MostComplete) => format!(
                 "most complete ({} of {} fields filled)",
                 filled(table, best),

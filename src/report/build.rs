@@ -433,13 +433,18 @@ pub fn score_reason_below_baseline(overall: f64, min: f64, baseline: f64) -> Str
 /// Decimals to print `value` with (two, up to six) so that it does not read equal to any of
 /// `others` it differs from: 97.9994 against 98 is `97.9994`, not `98.00`.
 pub(crate) fn places_apart(value: f64, others: &[f64]) -> usize {
-    (2..=6)
+    places_within(value, others, 2, 6)
+}
+
+/// [`places_apart`] between `fewest` and `most` decimals.
+pub(crate) fn places_within(value: f64, others: &[f64], fewest: usize, most: usize) -> usize {
+    (fewest..=most)
         .find(|&places| {
             others
                 .iter()
                 .all(|&o| o == value || format!("{value:.places$}") != format!("{o:.places$}"))
         })
-        .unwrap_or(6)
+        .unwrap_or(most)
 }
 
 fn evaluate_gate(rules: &[RuleReport], overall: f64, settings: GateSettings) -> Gate {

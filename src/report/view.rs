@@ -356,13 +356,8 @@ mod tests {
 /// `1.0% > 1.0%`.
 pub fn share_and_tolerance(share: f64, tolerance: f64) -> (String, String) {
     let (s, t) = (share * 100.0, tolerance * 100.0);
-    for decimals in 1..=4 {
-        let (a, b) = (format!("{s:.decimals$}%"), format!("{t:.decimals$}%"));
-        if a != b || decimals == 4 {
-            return (a, b);
-        }
-    }
-    unreachable!("the loop returns at four decimals")
+    let places = super::build::places_within(s, &[t], 1, 4);
+    (format!("{s:.places$}%"), format!("{t:.places$}%"))
 }
 
 #[cfg(test)]
